@@ -1,0 +1,7 @@
+export * from './errors';
+export * from './principal';
+export * from './admin';
+export * from './settings';
+export * from './ops';
+export * from './jobs';
+export * from './events';
