@@ -7,3 +7,7 @@ export interface JobPayloads {
 }
 export type JobName = keyof JobPayloads;
 export type JobPayload<N extends JobName> = JobPayloads[N];
+
+const JOB_NAME_SET: Record<JobName, true> = { 'mail.send': true };
+/** Every job name, for the boot-time check that each has exactly one handler. */
+export const JOB_NAMES = Object.keys(JOB_NAME_SET) as JobName[];
