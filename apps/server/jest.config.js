@@ -1,8 +1,18 @@
-/** Three projects: unit specs beside the code, port contract suites, and e2e over HTTP. */
-const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }];
-const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest }, moduleFileExtensions: ['ts', 'js', 'json'] };
+/**
+ * NestJS 12 ships ES modules only, so the server's tests run in Jest's native ESM mode
+ * (`node --experimental-vm-modules`). Three projects: unit specs beside the code, port contract
+ * suites against real services, and e2e over HTTP against the built server.
+ */
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', useESM: true }];
+const common = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': tsJest },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
 
-module.exports = {
+export default {
   projects: [
     { ...common, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
     { ...common, displayName: 'contract', roots: ['<rootDir>/test/contracts'], testMatch: ['**/*.contract-spec.ts'], testTimeout: 30000 },

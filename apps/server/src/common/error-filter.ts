@@ -1,0 +1,87 @@
+import { ERROR_STATUS, type ErrorBody, type ErrorCode, type ErrorEnvelope } from '@basalt/contracts';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import { QueryFailedError } from 'typeorm';
+import { AppError } from './app-error.js';
+import type { BasaltRequest } from './request-context.js';
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'validation_failed',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  416: 'range_not_satisfiable',
+  429: 'rate_limited',
+  503: 'service_unavailable',
+};
+
+/** Errors thrown by body-parser before Nest sees the request carry `type` and `status`. */
+interface BodyParserError {
+  type: string;
+  status: number;
+}
+
+function isBodyParserError(e: unknown): e is BodyParserError {
+  return typeof e === 'object' && e !== null && typeof (e as BodyParserError).type === 'string' && typeof (e as BodyParserError).status === 'number';
+}
+
+/** Maps anything thrown to the one error envelope; the cause of a 500 goes to the log only. */
+export function toErrorBody(e: unknown): { body: ErrorBody; unexpected: boolean } {
+  if (e instanceof AppError) {
+    return { body: { status: e.status, code: e.code, message: e.message, ...(e.details && { details: e.details }) }, unexpected: false };
+  }
+  if (isBodyParserError(e)) {
+    if (e.type === 'entity.too.large') return { body: envelope('payload_too_large', 'request body is too large'), unexpected: false };
+    if (e.type === 'entity.parse.failed') return { body: envelope('validation_failed', 'request body is not valid JSON'), unexpected: false };
+    if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
+      return { body: envelope('unsupported_media_type', 'unsupported body encoding'), unexpected: false };
+    }
+  }
+  if (e instanceof HttpException) {
+    const status = e.getStatus();
+    const code = CODE_BY_STATUS[status];
+    if (code) return { body: { status, code, message: httpMessage(e, code) }, unexpected: false };
+  }
+  if (e instanceof QueryFailedError && (e.driverError as { code?: string })?.code === '23505') {
+    return { body: envelope('conflict', 'a record with this value already exists'), unexpected: false };
+  }
+  return { body: envelope('internal', 'internal error'), unexpected: true };
+}
+
+function envelope(code: ErrorCode, message: string): ErrorBody {
+  return { status: ERROR_STATUS[code], code, message };
+}
+
+function httpMessage(e: HttpException, code: ErrorCode): string {
+  if (code === 'not_found') return 'route not found';
+  const res = e.getResponse();
+  const msg = typeof res === 'string' ? res : (res as { message?: unknown }).message;
+  return typeof msg === 'string' ? msg : e.message;
+}
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  constructor(private readonly log: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const req = host.switchToHttp().getRequest<BasaltRequest>();
+    const res = host.switchToHttp().getResponse<Response>();
+    const { body, unexpected } = toErrorBody(exception);
+    if (unexpected) this.log.error({ err: exception, requestId: req.requestId }, 'unexpected error');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (body.code === 'rate_limited' && exception instanceof AppError && exception.details?.retryAfter) {
+      res.setHeader('Retry-After', exception.details.retryAfter);
+    }
+    const payload: ErrorEnvelope = { error: { ...body, requestId: req.requestId } };
+    res.status(body.status || HttpStatus.INTERNAL_SERVER_ERROR).json(payload);
+  }
+}
