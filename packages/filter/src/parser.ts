@@ -137,6 +137,7 @@ class Parser {
   }
 }
 
+/** The variables are `@now`, `@request.auth.<path>` and `@request.body.<path>`. */
 function variableOperand(path: readonly string[], start: number, end: number): Operand {
   const [name, scope, ...rest] = path;
   if (name === 'now' && path.length === 1) return { type: 'now', start, end };
@@ -144,8 +145,5 @@ function variableOperand(path: readonly string[], start: number, end: number): O
     if (scope === 'auth') return { type: 'auth', path: rest, start, end };
     if (scope === 'body') return { type: 'body', path: rest, start, end };
   }
-  throw new FilterError(
-    `unknown variable '@${path.join('.')}', expected @now, @request.auth.<field> or @request.body.<field>`,
-    start,
-  );
+  throw new FilterError(`unknown variable '@${path.join('.')}'`, start);
 }
