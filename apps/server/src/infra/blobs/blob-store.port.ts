@@ -44,3 +44,21 @@ export function assertBlobKey(key: string): void {
     throw new Error(`invalid blob key: ${JSON.stringify(key)}`);
   }
 }
+
+/** A list() prefix: '' (everything) or the start of a key, e.g. `avatars/` or `avatars/ab`. */
+export function assertBlobPrefix(prefix: string): void {
+  if (prefix === '') return;
+  const stem = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+  try {
+    assertBlobKey(stem);
+  } catch {
+    throw new Error(`invalid blob prefix: ${JSON.stringify(prefix)}`);
+  }
+}
+
+/** Offsets are whole, non-negative and in order; an end past the blob's size reads to its end. */
+export function assertByteRange({ start, end }: ByteRange): void {
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+    throw new Error(`invalid byte range: ${start}-${end}`);
+  }
+}

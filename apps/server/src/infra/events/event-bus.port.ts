@@ -2,6 +2,9 @@ import type { EventName, EventPayload } from '@basalt/contracts';
 
 export type EventHandler<N extends EventName> = (payload: EventPayload<N>) => void | Promise<void>;
 
+/** Where drivers report a handler that threw or rejected. */
+export type EventHandlerErrorListener = (err: unknown, eventName: EventName) => void;
+
 /**
  * Fire-and-forget fan-out to every process (at-most-once, no persistence).
  * Payloads are JSON round-tripped by every driver, so a handler never sees the publisher's object.
