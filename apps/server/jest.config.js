@@ -12,10 +12,20 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 
+/** `x.scaled.e2e-spec.ts` runs only in the scaled pass, `x.embedded.e2e-spec.ts` only in the embedded one. */
+const drivers = process.env.BASALT_TEST_DRIVERS ?? 'embedded';
+const otherDrivers = drivers === 'scaled' ? 'embedded' : 'scaled';
+
 export default {
   projects: [
     { ...common, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
-    { ...common, displayName: 'contract', roots: ['<rootDir>/test/contracts'], testMatch: ['**/*.contract-spec.ts'], testTimeout: 30000 },
-    { ...common, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'], testTimeout: 60000 },
+    { ...common, displayName: 'contract', roots: ['<rootDir>/test/contracts'], testMatch: ['**/*.contract-spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: [`\\.${otherDrivers}\\.e2e-spec\\.ts$`],
+    },
   ],
 };

@@ -31,7 +31,9 @@ function isBodyParserError(e: unknown): e is BodyParserError {
 }
 
 /** Maps anything thrown to the one error envelope; the cause of a 500 goes to the log only. */
-export function toErrorBody(e: unknown): { body: ErrorBody; unexpected: boolean } {
+export function toErrorBody(thrown: unknown): { body: ErrorBody; unexpected: boolean } {
+  // Nest wraps body-parser's errors in an HttpException; the original says what went wrong.
+  const e = thrown instanceof HttpException && isBodyParserError(thrown.cause) ? thrown.cause : thrown;
   if (e instanceof AppError) {
     return { body: { status: e.status, code: e.code, message: e.message, ...(e.details && { details: e.details }) }, unexpected: false };
   }

@@ -1,0 +1,37 @@
+import type { Settings } from '@basalt/contracts';
+
+/** What a fresh install runs with; stored settings are merged over these group by group. */
+export const DEFAULT_SETTINGS: Settings = {
+  auth: {
+    requireEmailVerification: false,
+    allowSignup: true,
+    allowAnonymous: true,
+    accessTokenTtl: 15 * 60,
+    refreshTokenTtl: 30 * 24 * 3600,
+    passwordMinLength: 8,
+  },
+  oauth2: { providers: [] },
+  push: {},
+  smtp: null,
+  rateLimits: {
+    login: { max: 10, windowSeconds: 60 },
+    signup: { max: 10, windowSeconds: 3600 },
+    passwordReset: { max: 5, windowSeconds: 3600 },
+    verification: { max: 5, windowSeconds: 3600 },
+  },
+};
+
+export type SettingsGroup = keyof Settings;
+export const SETTINGS_GROUPS = Object.keys(DEFAULT_SETTINGS) as SettingsGroup[];
+
+/**
+ * Paths (within a group) of write-only values: encrypted at rest, masked on read.
+ * `[]` stands for every element of an array.
+ */
+export const SECRET_PATHS: Record<SettingsGroup, string[][]> = {
+  auth: [],
+  oauth2: [['providers', '[]', 'clientSecret']],
+  push: [['fcm', 'serviceAccount'], ['apns', 'keyP8'], ['webpush', 'vapidPrivateKey']],
+  smtp: [['url']],
+  rateLimits: [],
+};

@@ -1,0 +1,36 @@
+import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { AppError } from './app-error.js';
+import { toErrorBody } from './error-filter.js';
+
+describe('toErrorBody', () => {
+  it('keeps an AppError code, message and details', () => {
+    const { body, unexpected } = toErrorBody(new AppError('validation_failed', 'title: too long', { title: 'too long' }));
+    expect(body).toEqual({ status: 400, code: 'validation_failed', message: 'title: too long', details: { title: 'too long' } });
+    expect(unexpected).toBe(false);
+  });
+
+  it('maps body-parser failures, also when Nest wrapped them', () => {
+    const tooLarge = Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413 });
+    expect(toErrorBody(tooLarge).body.code).toBe('payload_too_large');
+    const malformed = Object.assign(new SyntaxError('Unexpected end of JSON input'), { type: 'entity.parse.failed', status: 400 });
+    const wrapped = new BadRequestException(malformed.message, { cause: malformed });
+    expect(toErrorBody(wrapped).body).toEqual({ status: 400, code: 'validation_failed', message: 'request body is not valid JSON' });
+  });
+
+  it('maps Nest HTTP exceptions by status', () => {
+    expect(toErrorBody(new NotFoundException()).body).toEqual({ status: 404, code: 'not_found', message: 'route not found' });
+    expect(toErrorBody(new HttpException('slow down', 429)).body.code).toBe('rate_limited');
+  });
+
+  it('maps a unique violation to conflict', () => {
+    const err = new QueryFailedError('INSERT ...', [], Object.assign(new Error('duplicate key'), { code: '23505' }));
+    expect(toErrorBody(err).body.code).toBe('conflict');
+  });
+
+  it('answers anything else with a generic 500 that leaks nothing', () => {
+    const { body, unexpected } = toErrorBody(new Error('relation "basalt.secret_table" does not exist at SELECT * FROM ...'));
+    expect(body).toEqual({ status: 500, code: 'internal', message: 'internal error' });
+    expect(unexpected).toBe(true);
+  });
+});

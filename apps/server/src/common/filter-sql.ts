@@ -1,0 +1,110 @@
+import { baseOp, type CompareExpr, type Expr, FilterError, isAnyOp, type Operand, parseFilter } from '@basalt/filter';
+import { AppError } from './app-error.js';
+
+export type ScalarType = 'text' | 'number' | 'date' | 'boolean';
+
+/** A filterable field of a fixed system table: its SQL column (trusted) and type. */
+export interface ScalarField {
+  column: string;
+  type: ScalarType;
+}
+
+export interface CompiledFilter {
+  sql: string;
+  params: unknown[];
+}
+
+const SQL_OPS: Record<string, string> = { '=': '=', '!=': '<>', '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
+
+/**
+ * Compiles a filter over a fixed set of scalar columns (request logs and other system lists) to a
+ * parameterised WHERE clause. Columns come only from `fields`; every value is a bind parameter.
+ * `paramOffset` lets the caller number its own parameters first.
+ */
+export function compileScalarFilter(source: string, fields: Record<string, ScalarField>, paramOffset = 0): CompiledFilter | null {
+  try {
+    const expr = parseFilter(source);
+    if (!expr) return null;
+    const params: unknown[] = [];
+    const bind = (v: unknown) => {
+      params.push(v);
+      return `$${paramOffset + params.length}`;
+    };
+    return { sql: compileExpr(expr, fields, bind), params };
+  } catch (e) {
+    throw invalidFilter(e);
+  }
+}
+
+function compileExpr(e: Expr, fields: Record<string, ScalarField>, bind: (v: unknown) => string): string {
+  switch (e.type) {
+    case 'or':
+    case 'and':
+      return `(${e.items.map((i) => compileExpr(i, fields, bind)).join(e.type === 'or' ? ' OR ' : ' AND ')})`;
+    case 'not':
+      return `(NOT COALESCE(${compileExpr(e.expr, fields, bind)}, false))`;
+    case 'compare':
+      return compileCompare(e, fields, bind);
+  }
+}
+
+interface Side {
+  sql: string;
+  type: ScalarType | 'null';
+}
+
+function compileCompare(e: CompareExpr, fields: Record<string, ScalarField>, bind: (v: unknown) => string): string {
+  if (isAnyOp(e.op)) throw filterError(`operator ${e.op} needs a multi-valued field`, e.start);
+  const left = operand(e.left, fields, bind);
+  const right = operand(e.right, fields, bind);
+  const op = baseOp(e.op);
+  if (op === '~' || op === '!~') {
+    if (left.type !== 'text' || right.type !== 'text') throw filterError(`operator ${op} compares text`, e.start);
+    // `~` is a contains match: escape LIKE's wildcards so % and _ are literal.
+    const pattern = `'%' || replace(replace(replace(${right.sql}, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
+    return `(${left.sql} ${op === '~' ? 'ILIKE' : 'NOT ILIKE'} ${pattern})`;
+  }
+  if (left.type === 'null' || right.type === 'null') {
+    if (op !== '=' && op !== '!=') throw filterError(`only = and != compare with null`, e.start);
+    const other = left.type === 'null' ? right : left;
+    return `(${other.sql} IS ${op === '=' ? '' : 'NOT '}NULL)`;
+  }
+  if (left.type !== right.type) throw filterError(`cannot compare ${left.type} with ${right.type}`, e.start);
+  return `(${left.sql} ${SQL_OPS[op]} ${right.sql})`;
+}
+
+function operand(o: Operand, fields: Record<string, ScalarField>, bind: (v: unknown) => string): Side {
+  switch (o.type) {
+    case 'field': {
+      const name = o.path.join('.');
+      const field = Object.hasOwn(fields, name) ? fields[name] : undefined;
+      if (!field) throw filterError(`unknown field ${name}; known: ${Object.keys(fields).join(', ')}`, o.start);
+      return { sql: field.column, type: field.type };
+    }
+    case 'literal': {
+      const v = o.value;
+      if (v === null) return { sql: 'NULL', type: 'null' };
+      if (typeof v === 'number') return { sql: `${bind(v)}::double precision`, type: 'number' };
+      if (typeof v === 'boolean') return { sql: `${bind(v)}::boolean`, type: 'boolean' };
+      // A string compared with a date field is read as a timestamp.
+      return { sql: `${bind(v)}::text`, type: looksLikeDate(v) ? 'date' : 'text' };
+    }
+    case 'now':
+      return { sql: 'now()', type: 'date' };
+    default:
+      throw filterError(`${o.type === 'param' ? 'unbound parameter' : '@request'} is not allowed here`, o.start);
+  }
+}
+
+function looksLikeDate(v: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v));
+}
+
+function filterError(message: string, position: number): FilterError {
+  return new FilterError(message, position);
+}
+
+export function invalidFilter(e: unknown): AppError {
+  if (e instanceof FilterError) return new AppError('invalid_filter', e.message, { position: String(e.position) });
+  throw e;
+}

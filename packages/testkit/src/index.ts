@@ -1,0 +1,5 @@
+export * from './basalt-process';
+export * from './services';
+export * from './http-client';
+export * from './tcp-proxy';
+export * from './eventually';
