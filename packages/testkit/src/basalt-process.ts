@@ -15,6 +15,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Start another node on the same database, Redis prefix and S3 bucket (multi-node tests). */
   shareWith?: BasaltProcess;
+  /** Rewrites the provisioned environment, e.g. to route a service through a TcpProxy. */
+  transformEnv?: (env: Record<string, string>) => Record<string, string>;
   /** Milliseconds to wait for /api/health. */
   timeoutMs?: number;
 }
@@ -82,7 +84,8 @@ export class BasaltProcess {
       const drivers = opts.drivers ?? testDrivers();
       const resources: Resources = { cleanups: [], users: 1 };
       const env = await provision(drivers, resources);
-      proc = new BasaltProcess(drivers, { ...env, ...opts.env }, resources);
+      const merged = { ...env, ...opts.env };
+      proc = new BasaltProcess(drivers, opts.transformEnv ? opts.transformEnv(merged) : merged, resources);
     }
     try {
       await proc.launch(opts.timeoutMs ?? 30_000);
@@ -97,8 +100,9 @@ export class BasaltProcess {
     return this.out;
   }
 
-  /** Starts the process again on the same data (after stop() or kill()). */
-  async restart(timeoutMs = 30_000): Promise<void> {
+  /** Starts the process again on the same data (after terminate() or kill()), optionally with changed variables. */
+  async restart(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<void> {
+    Object.assign(this.env, env);
     await this.launch(timeoutMs);
   }
 

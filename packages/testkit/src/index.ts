@@ -3,3 +3,4 @@ export * from './services';
 export * from './http-client';
 export * from './tcp-proxy';
 export * from './eventually';
+export * from './run-cli';

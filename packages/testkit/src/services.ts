@@ -69,3 +69,4 @@ export async function startS3(bucket = 'basalt-test'): Promise<TestS3> {
     },
   };
 }
+

@@ -75,10 +75,17 @@ export class InfraModule {
         },
         {
           provide: EventBus,
-          useFactory: () =>
-            config.redis
-              ? new RedisEventBus({ url: config.redis.url, prefix: config.redis.prefix, onError: (err, name) => log.error({ err, event: name }, 'event handler failed') })
-              : new MemoryEventBus({ onError: (err, name) => log.error({ err, event: name }, 'event handler failed') }),
+          useFactory: () => {
+            const onError = (err: unknown, event: string) => log.error({ err, event }, 'event handler failed');
+            return config.redis
+              ? new RedisEventBus({
+                  url: config.redis.url,
+                  prefix: config.redis.prefix,
+                  onError,
+                  onConnectionError: (err, connection) => log.warn({ err: err.message, connection }, 'event bus lost its Redis connection'),
+                })
+              : new MemoryEventBus({ onError });
+          },
         },
         {
           provide: BlobStore,
@@ -88,7 +95,8 @@ export class InfraModule {
         {
           provide: Mailer,
           inject: [MailOutbox],
-          useFactory: (outbox: MailOutbox) => (config.smtp ? new SmtpMailer(config.smtp) : new OutboxMailer(outbox)),
+          useFactory: (outbox: MailOutbox) => 
+            config.smtp ? new SmtpMailer({ ...config.smtp, onError: (err) => log.warn({ err }, 'SMTP transport error') }) : new OutboxMailer(outbox),
         },
         MailService,
         InfraShutdown,

@@ -1,0 +1,89 @@
+import 'reflect-metadata';
+import { plainToInstance, Type } from 'class-transformer';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Min, ValidateNested, validate } from 'class-validator';
+import { AppError } from './app-error.js';
+import { flattenValidationErrors, validationFailed } from './validation.js';
+
+class LineDto {
+  @IsString() sku!: string;
+  @IsInt() @Min(1) qty!: number;
+}
+
+class AddressDto {
+  @IsNotEmpty() street!: string;
+  @Matches(/^\d{5}$/, { message: 'must be five digits' }) zip!: string;
+}
+
+class OrderDto {
+  @IsString() name!: string;
+  @IsOptional() @IsString({ each: true }) tags?: string[];
+  @ValidateNested() @Type(() => AddressDto) address!: AddressDto;
+  @ValidateNested({ each: true }) @Type(() => LineDto) lines!: LineDto[];
+}
+
+const VALID = { name: 'order', address: { street: 'Main St', zip: '12345' }, lines: [{ sku: 'a', qty: 1 }] };
+
+async function errorsOf(plain: Record<string, unknown>) {
+  return validate(plainToInstance(OrderDto, plain));
+}
+
+describe('flattenValidationErrors', () => {
+  it('answers {} for a valid object', async () => {
+    expect(flattenValidationErrors(await errorsOf(VALID))).toEqual({});
+  });
+
+  it.each<[string, Record<string, unknown>, Record<string, string>]>([
+    ['a top-level property, dropping the repeated property name', { ...VALID, name: 5 }, { name: 'must be a string' }],
+    ['"should" messages as "must"', { ...VALID, address: { street: '', zip: '12345' } }, { 'address.street': 'must not be empty' }],
+    ['a custom message unchanged', { ...VALID, address: { street: 'x', zip: 'abc' } }, { 'address.zip': 'must be five digits' }],
+    [
+      'array elements by index',
+      { ...VALID, lines: [{ sku: 'a', qty: 1 }, { sku: 7, qty: 0 }] },
+      { 'lines.1.sku': 'must be a string', 'lines.1.qty': 'must not be less than 1' },
+    ],
+    ['a message that does not start with the property name unchanged', { ...VALID, tags: ['ok', 3] }, { tags: 'each value in tags must be a string' }],
+  ])('flattens %s', async (_, plain, expected) => {
+    expect(flattenValidationErrors(await errorsOf(plain))).toEqual(expected);
+  });
+
+  it('keeps only the first message of a property with several problems', async () => {
+    const details = flattenValidationErrors(await errorsOf({ ...VALID, lines: [{ sku: 'a', qty: 'many' }] }));
+    expect(Object.keys(details)).toEqual(['lines.0.qty']);
+    expect(['must be an integer number', 'must not be less than 1']).toContain(details['lines.0.qty']);
+  });
+
+  it('reports every bad property at every depth at once', async () => {
+    const details = flattenValidationErrors(
+      await errorsOf({ name: null, address: { street: '', zip: '1' }, lines: [{ sku: 's', qty: 2 }, { sku: 's', qty: -1 }] }),
+    );
+    expect(details).toEqual({
+      name: 'must be a string',
+      'address.street': 'must not be empty',
+      'address.zip': 'must be five digits',
+      'lines.1.qty': 'must not be less than 1',
+    });
+  });
+
+  it('prefixes every path with the parent', async () => {
+    expect(flattenValidationErrors(await errorsOf({ ...VALID, name: 1, address: { street: 'x', zip: 'z' } }), 'order')).toEqual({
+      'order.name': 'must be a string',
+      'order.address.zip': 'must be five digits',
+    });
+  });
+});
+
+describe('validationFailed', () => {
+  it('answers validation_failed naming the first problem, with every problem in details', async () => {
+    const error = validationFailed(await errorsOf({ ...VALID, name: 1, lines: [{ sku: 'a', qty: 0 }] }));
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.code).toBe('validation_failed');
+    expect(error.message).toBe('name: must be a string');
+    expect(error.details).toEqual({ name: 'must be a string', 'lines.0.qty': 'must not be less than 1' });
+  });
+
+  it('still answers validation_failed when no error has a message', () => {
+    const error = validationFailed([]);
+    expect(error.message).toBe('body: is invalid');
+    expect(error.details).toEqual({});
+  });
+});
