@@ -1,4 +1,5 @@
 import type { AdminAuthResponse, CreatedApiKey, ErrorEnvelope, ListResponse, ReadinessResponse, RequestLogEntry, Settings } from '@basalt/contracts';
+import { startSmtpSink } from './contracts/mail.smtp-sink.js';
 import { type ApiClient, apiClient, type BasaltProcess, errorOf, eventually, startBasalt, TEST_ADMIN } from '@basalt/testkit';
 
 let basalt: BasaltProcess;
@@ -169,6 +170,8 @@ describe('settings', () => {
     // Sending the mask back keeps the stored secret.
     const again = await api<Settings>('PATCH', '/api/admin/settings', { token: adminToken, body: { smtp: { url: '********', from: 'Other <o@example.com>' } } });
     expect(again.body.smtp).toEqual({ url: '********', from: 'Other <o@example.com>' });
+    const removed = await api<Settings>('PATCH', '/api/admin/settings', { token: adminToken, body: { smtp: null } });
+    expect(removed.body.smtp).toBeNull();
   });
 
   it('names every bad value in details and changes nothing', async () => {
@@ -189,6 +192,28 @@ describe('mail outbox, request log and jobs', () => {
       return list.body.items.some((m) => m.to === 'dev@example.com') && list.body.items;
     });
     expect(items[0]).toMatchObject({ to: 'dev@example.com', subject: 'Basalt test email' });
+  });
+
+  it('sends through the SMTP server an admin sets in settings, and back to the outbox when it is removed', async () => {
+    const sink = await startSmtpSink();
+    try {
+      const set = await api('PATCH', '/api/admin/settings', { token: adminToken, body: { smtp: { url: sink.url, from: 'Basalt <basalt@example.com>' } } });
+      expect(set.status).toBe(200);
+      await api('POST', '/api/admin/mail/test', { token: adminToken, body: { to: 'smtp@example.com' } });
+      await eventually(async () => sink.received.some((m) => m.to.includes('smtp@example.com')));
+      const ready = await api<ReadinessResponse>('GET', '/api/health/ready');
+      expect(ready.body.checks.mail).toMatchObject({ status: 'ok', driver: 'smtp' });
+
+      await api('PATCH', '/api/admin/settings', { token: adminToken, body: { smtp: null } });
+      await api('POST', '/api/admin/mail/test', { token: adminToken, body: { to: 'outbox-again@example.com' } });
+      await eventually(async () => {
+        const list = await api<ListResponse<{ to: string }>>('GET', '/api/admin/mail', { token: adminToken });
+        return list.body.items.some((m) => m.to === 'outbox-again@example.com');
+      });
+      expect(sink.received.some((m) => m.to.includes('outbox-again@example.com'))).toBe(false);
+    } finally {
+      await sink.close();
+    }
   });
 
   it('records requests and filters the log with the filter language', async () => {

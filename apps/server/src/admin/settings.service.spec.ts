@@ -1,8 +1,10 @@
 import { MASKED_SECRET, type EventName, type EventPayload, type Settings } from '@basalt/contracts';
+import type { Logger } from 'pino';
 import { AppError } from '../common/app-error.js';
 import { decryptString, deriveKey } from '../common/secrets.js';
 import type { AppConfig } from '../config/app-config.js';
 import { EventBus, type EventHandler } from '../infra/events/event-bus.port.js';
+import type { MailService, SmtpSettings } from '../infra/mail/mail.service.js';
 import type { SettingsPatchDto } from './dto/settings.dto.js';
 import { DEFAULT_SETTINGS } from './settings.defaults.js';
 import type { SettingsRepository } from './settings.repository.js';
@@ -60,14 +62,53 @@ class RecordingEventBus extends EventBus {
 
   override async ping(): Promise<void> {}
   override async close(): Promise<void> {}
+
+  private deliveredCount = 0;
+
+  /** Delivers what this node published since the last call, as both real drivers also do (on a later turn). */
+  async deliverPublished(): Promise<void> {
+    for (const { name, payload } of this.published.slice(this.deliveredCount)) {
+      this.deliveredCount++;
+      await this.deliver(name, payload as EventPayload<typeof name>);
+    }
+  }
+}
+
+/** The one MailService method the settings service calls. */
+class RecordingMailService implements Pick<MailService, 'useSmtpSettings'> {
+  readonly applied: Array<SmtpSettings | null> = [];
+  useSmtpSettings(smtp: SmtpSettings | null): void {
+    this.applied.push(smtp);
+  }
+}
+
+/** The one Logger method the settings service calls. */
+class RecordingLogger {
+  readonly errors: Array<{ fields: unknown; message?: string }> = [];
+  error(fields: unknown, message?: string): void {
+    this.errors.push({ fields, message });
+  }
+}
+
+function create(repo: InMemorySettingsRepository, events: RecordingEventBus, secret = SECRET) {
+  const mail = new RecordingMailService();
+  const log = new RecordingLogger();
+  const service = new SettingsService(
+    repo as unknown as SettingsRepository,
+    events,
+    mail as unknown as MailService,
+    { secret } as AppConfig,
+    log as unknown as Logger,
+  );
+  return { service, mail, log };
 }
 
 function setup() {
   const repo = new InMemorySettingsRepository();
   const events = new RecordingEventBus();
-  const service = new SettingsService(repo as unknown as SettingsRepository, events, { secret: SECRET } as AppConfig);
+  const { service, mail, log } = create(repo, events);
   service.onModuleInit();
-  return { repo, events, service };
+  return { repo, events, service, mail, log };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
@@ -167,7 +208,7 @@ describe('SettingsService', () => {
     it('is only listened to once the module starts', async () => {
       const repo = new InMemorySettingsRepository();
       const events = new RecordingEventBus();
-      const service = new SettingsService(repo as unknown as SettingsRepository, events, { secret: SECRET } as AppConfig);
+      const { service } = create(repo, events);
       await service.get();
       await events.deliver('settings.changed', { keys: ['auth'] });
       await service.get();
@@ -293,7 +334,7 @@ describe('SettingsService', () => {
 
     it('is readable by another node sharing BASALT_SECRET', async () => {
       const { repo } = await withEverySecret();
-      const other = new SettingsService(repo as unknown as SettingsRepository, new RecordingEventBus(), { secret: SECRET } as AppConfig);
+      const { service: other } = create(repo, new RecordingEventBus());
       expect((await other.get()).smtp?.url).toBe(SMTP_URL);
     });
 
@@ -354,16 +395,53 @@ describe('SettingsService', () => {
       expect(error.details).toEqual({ 'oauth2.providers.0.clientSecret': 'no stored secret to keep: send the value itself' });
     });
 
-    // Secrets are matched by provider name, yet nothing stops two providers sharing a name. Then the
-    // masks sent back both resolve to the first one's secret: saving [corp(s1), corp(s2)] and sending
-    // the masked list back silently replaces s2 with s1.
-    it.failing('refuses two OAuth2 providers with the same name', async () => {
+    // Masked secrets sent back are matched by provider name, so names must be unique.
+    it('refuses two OAuth2 providers with the same name', async () => {
       const { service } = setup();
       const corp = { name: 'corp', type: 'oidc', issuer: 'https://id.example.com', clientId: 'c' };
       const error = await refusal(
         service.update({ oauth2: { providers: [{ ...corp, clientSecret: 's1' }, { ...corp, clientId: 'c2', clientSecret: 's2' }] } }),
       );
       expect(error.code).toBe('validation_failed');
+    });
+  });
+
+  describe('applying SMTP settings to the mail service', () => {
+    const smtp = { url: SMTP_URL, from: 'Basalt <a@b.c>' };
+
+    it('applies the stored SMTP settings, decrypted, at bootstrap', async () => {
+      const { service, mail } = setup();
+      await service.update({ smtp });
+      await service.onApplicationBootstrap();
+      expect(mail.applied).toEqual([smtp]);
+    });
+
+    it('applies null at bootstrap when no SMTP is stored', async () => {
+      const { service, mail } = setup();
+      await service.onApplicationBootstrap();
+      expect(mail.applied).toEqual([null]);
+    });
+
+    it('applies a change, and a removal, when settings.changed arrives', async () => {
+      const { events, service, mail } = setup();
+      await service.update({ smtp });
+      await events.deliverPublished();
+      await service.update({ smtp: null });
+      await events.deliverPublished();
+      expect(mail.applied).toEqual([smtp, null]);
+    });
+
+    it('logs, and does not throw, when the stored secrets cannot be opened (BASALT_SECRET changed)', async () => {
+      const { repo, service: writer } = setup();
+      await writer.update({ smtp });
+      const { service, mail, log } = create(repo, new RecordingEventBus(), 'y'.repeat(32));
+      await expect(service.onApplicationBootstrap()).resolves.toBeUndefined();
+      expect(mail.applied).toEqual([]);
+      expect(log.errors).toHaveLength(1);
+      expect(log.errors[0]!.message).toMatch(/BASALT_SECRET/);
+      // node:crypto's error comes from outside Jest's realm, so it is checked by shape, not instanceof.
+      expect((log.errors[0]!.fields as { err: Error }).err.message).toMatch(/authenticate/);
+      await expect(service.get()).rejects.toThrow();
     });
   });
 });

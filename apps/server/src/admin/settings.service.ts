@@ -1,12 +1,15 @@
 import { MASKED_SECRET, type Settings } from '@basalt/contracts';
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AppConfig } from '../config/app-config.js';
 import { AppError, Errors } from '../common/app-error.js';
+import { LOGGER } from '../common/logger.js';
 import { decryptString, deriveKey, encryptString } from '../common/secrets.js';
 import { flattenValidationErrors } from '../common/validation.js';
 import { EventBus } from '../infra/events/event-bus.port.js';
+import { MailService } from '../infra/mail/mail.service.js';
 import { SETTINGS_GROUP_DTOS, type SettingsPatchDto } from './dto/settings.dto.js';
 import { DEFAULT_SETTINGS, SECRET_PATHS, SETTINGS_GROUPS, type SettingsGroup } from './settings.defaults.js';
 import { mapSecrets, maskSecrets } from './settings-secrets.js';
@@ -18,22 +21,38 @@ import { SettingsRepository } from './settings.repository.js';
  * BASALT_SECRET and never leave through the API.
  */
 @Injectable()
-export class SettingsService implements OnModuleInit {
+export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
   private readonly key: Buffer;
   private cache?: Promise<Settings>;
 
   constructor(
     private readonly repo: SettingsRepository,
     private readonly events: EventBus,
+    private readonly mail: MailService,
     config: AppConfig,
+    @Inject(LOGGER) private readonly log: Logger,
   ) {
     this.key = deriveKey(config.secret, 'settings');
   }
 
   onModuleInit(): void {
-    this.events.subscribe('settings.changed', () => {
+    this.events.subscribe('settings.changed', async () => {
       this.cache = undefined;
+      await this.applyToInfra();
     });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.applyToInfra();
+  }
+
+  /** Settings that infra acts on directly (the SMTP transport), on every node. Never fatal: reads report the problem. */
+  private async applyToInfra(): Promise<void> {
+    try {
+      this.mail.useSmtpSettings((await this.get()).smtp);
+    } catch (err) {
+      this.log.error({ err }, 'could not apply stored settings (was BASALT_SECRET changed?)');
+    }
   }
 
   /** Decrypted, for features that use the values. */

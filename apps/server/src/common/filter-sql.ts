@@ -51,6 +51,8 @@ function compileExpr(e: Expr, fields: Record<string, ScalarField>, bind: (v: unk
 interface Side {
   sql: string;
   type: ScalarType | 'null';
+  /** Set for a string literal: it is text unless the other side is a date field. */
+  text?: string;
 }
 
 function compileCompare(e: CompareExpr, fields: Record<string, ScalarField>, bind: (v: unknown) => string): string {
@@ -69,8 +71,16 @@ function compileCompare(e: CompareExpr, fields: Record<string, ScalarField>, bin
     const other = left.type === 'null' ? right : left;
     return `(${other.sql} IS ${op === '=' ? '' : 'NOT '}NULL)`;
   }
-  if (left.type !== right.type) throw filterError(`cannot compare ${left.type} with ${right.type}`, e.start);
-  return `(${left.sql} ${SQL_OPS[op]} ${right.sql})`;
+  const [l, r] = [asDateIfCompared(left, right, e.start), asDateIfCompared(right, left, e.start)];
+  if (l.type !== r.type) throw filterError(`cannot compare ${l.type} with ${r.type}`, e.start);
+  return `(${l.sql} ${SQL_OPS[op]} ${r.sql})`;
+}
+
+/** A string literal compared with a date field is read as a timestamp (and must be one). */
+function asDateIfCompared(side: Side, other: Side, position: number): Side {
+  if (side.text === undefined || other.type !== 'date') return side;
+  if (Number.isNaN(Date.parse(side.text))) throw filterError(`${JSON.stringify(side.text)} is not a date`, position);
+  return { sql: side.sql.replace(/::text$/, '::timestamptz'), type: 'date' };
 }
 
 function operand(o: Operand, fields: Record<string, ScalarField>, bind: (v: unknown) => string): Side {
@@ -86,18 +96,13 @@ function operand(o: Operand, fields: Record<string, ScalarField>, bind: (v: unkn
       if (v === null) return { sql: 'NULL', type: 'null' };
       if (typeof v === 'number') return { sql: `${bind(v)}::double precision`, type: 'number' };
       if (typeof v === 'boolean') return { sql: `${bind(v)}::boolean`, type: 'boolean' };
-      // A string compared with a date field is read as a timestamp.
-      return { sql: `${bind(v)}::text`, type: looksLikeDate(v) ? 'date' : 'text' };
+      return { sql: `${bind(v)}::text`, type: 'text', text: v };
     }
     case 'now':
       return { sql: 'now()', type: 'date' };
     default:
       throw filterError(`${o.type === 'param' ? 'unbound parameter' : '@request'} is not allowed here`, o.start);
   }
-}
-
-function looksLikeDate(v: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v));
 }
 
 function filterError(message: string, position: number): FilterError {

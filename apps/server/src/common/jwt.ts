@@ -32,6 +32,7 @@ export function verifyJwt(key: Buffer, token: string, expect: { typ: string; aud
   } catch {
     return null;
   }
+  if (typeof claims !== 'object' || claims === null) return null;
   if (claims.typ !== expect.typ || claims.aud !== expect.aud || claims.iss !== JWT_ISSUER) return null;
   if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now || typeof claims.sub !== 'string') return null;
   return claims;

@@ -12,7 +12,7 @@ function scrypt(password: string, salt: Buffer, params: { N: number; r: number; 
 }
 
 /** Self-describing: `scrypt$N$r$p$<salt b64>$<hash b64>`, so cost can rise without breaking old hashes. */
-export async function hashPassword(password: string, params = DEFAULT_SCRYPT): Promise<string> {
+export async function hashPassword(password: string, params: { N: number; r: number; p: number } = DEFAULT_SCRYPT): Promise<string> {
   const salt = randomBytes(16);
   const key = await scrypt(password, salt, params);
   return ['scrypt', params.N, params.r, params.p, salt.toString('base64'), key.toString('base64')].join('$');
@@ -22,8 +22,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  try {
+    const actual = await scrypt(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  } catch {
+    // Cost parameters scrypt refuses: a corrupt stored value is a failed check, not a crash.
+    return false;
+  }
 }
 
 let dummyHash: Promise<string> | undefined;

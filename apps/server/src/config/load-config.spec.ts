@@ -63,10 +63,8 @@ describe('loadConfig defaults', () => {
     expect(loadConfig(env, cwd).http.publicUrl).toBe(publicUrl);
   });
 
-  // Binding every IPv6 interface is a normal thing to ask for; the default public URL then has to
-  // bracket the address (or fall back to the loopback, like 0.0.0.0 does) instead of refusing a
-  // variable the operator never set.
-  it.failing('accepts an IPv6 BASALT_HOST without BASALT_PUBLIC_URL', () => {
+  // Binding every IPv6 interface: the default public URL falls back to the loopback, as for 0.0.0.0.
+  it('accepts an IPv6 BASALT_HOST without BASALT_PUBLIC_URL', () => {
     expect(() => loadConfig({ BASALT_HOST: '::' }, cwd)).not.toThrow();
   });
 });
@@ -242,6 +240,14 @@ describe('loadConfig secret', () => {
     mkdirSync(join(cwd, 'basalt_data'));
     writeFileSync(join(cwd, 'basalt_data', 'secret'), `${'k'.repeat(43)}\n`, { mode: 0o600 });
     expect(loadConfig({}, cwd).secret).toBe('k'.repeat(43));
+  });
+
+  // An empty or truncated secret file (a first boot that died after creating it) must not become
+  // the key every token and stored secret is derived from.
+  it.each(['', '\n', 'short'])('refuses a secret file holding %j', (content) => {
+    mkdirSync(join(cwd, 'basalt_data'));
+    writeFileSync(join(cwd, 'basalt_data', 'secret'), content, { mode: 0o600 });
+    expect(() => loadConfig({}, cwd)).toThrow(/secret/);
   });
 
   it('prefers BASALT_SECRET and writes no file', () => {

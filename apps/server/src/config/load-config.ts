@@ -30,7 +30,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
 
   const dataDir = resolvePath(get('BASALT_DATA_DIR') ?? './basalt_data', cwd);
 
-  const publicUrl = (get('BASALT_PUBLIC_URL') ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port ?? 8090}`).replace(/\/+$/, '');
+  const publicUrl = (get('BASALT_PUBLIC_URL') ?? `http://${urlHost(host)}:${port ?? 8090}`).replace(/\/+$/, '');
   if (!isHttpUrl(publicUrl)) fail('BASALT_PUBLIC_URL', 'must be an http(s) URL');
 
   const databaseUrl = get('BASALT_DATABASE_URL');
@@ -78,7 +78,12 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
 
   if (problems.length) throw new ConfigError(problems);
 
-  if (secret === undefined) secret = readOrCreateSecret(dataDir);
+  if (secret === undefined) {
+    secret = readOrCreateSecret(dataDir);
+    if (secret.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError([{ variable: 'BASALT_DATA_DIR', problem: `${join(dataDir, 'secret')} holds a secret shorter than ${MIN_SECRET_LENGTH} characters; restore it or set BASALT_SECRET` }]);
+    }
+  }
 
   return AppConfig.create({
     http: { host, port: port!, publicUrl, bodyLimit },
@@ -117,7 +122,7 @@ function loadBlobConfig(get: (n: string) => string | undefined, fail: (v: string
   const useSSL = url?.protocol === 'https:';
   return {
     driver: 's3',
-    endPoint: url?.hostname ?? '',
+    endPoint: url?.hostname.replace(/^\[|\]$/g, '') ?? '',
     port: url?.port ? Number(url.port) : useSSL ? 443 : 80,
     useSSL,
     bucket,
@@ -135,6 +140,13 @@ function readOrCreateSecret(dataDir: string): string {
   writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
   return secret;
+}
+
+/** The host as it goes in a default URL: wildcard binds mean this machine, IPv6 gets brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function parsePort(v: string): number | null {

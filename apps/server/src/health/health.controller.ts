@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { BlobStore } from '../infra/blobs/blob-store.port.js';
 import { EventBus } from '../infra/events/event-bus.port.js';
-import { Mailer } from '../infra/mail/mailer.port.js';
+import { MailService } from '../infra/mail/mail.service.js';
 import { JobQueue } from '../infra/queue/job-queue.port.js';
 import { withTimeout } from '../infra/queue/job-registry.js';
 
@@ -21,7 +21,7 @@ export class HealthController {
     private readonly queue: JobQueue,
     private readonly events: EventBus,
     private readonly blobs: BlobStore,
-    private readonly mailer: Mailer,
+    private readonly mail: MailService,
   ) {}
 
   @Get()
@@ -37,7 +37,7 @@ export class HealthController {
       ['queue', this.queue.driver, () => this.queue.ping()],
       ['events', this.config.redis ? 'redis' : 'memory', () => this.events.ping()],
       ['blobs', this.config.blobs.driver, () => this.blobs.ping()],
-      ['mail', this.mailer.driver, () => this.mailer.ping()],
+      ['mail', this.mail.active().driver, () => this.mail.active().ping()],
     ];
     const results = await Promise.all(
       checks.map(async ([name, driver, check]) => {

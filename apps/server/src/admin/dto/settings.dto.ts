@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 
 /** The complete shape of each settings group, checked after a patch is merged over the stored value. */
@@ -23,7 +23,9 @@ export class OAuth2ProviderDto {
 }
 
 export class OAuth2SettingsDto {
-  @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => OAuth2ProviderDto) providers!: OAuth2ProviderDto[];
+  // Names are unique: a masked secret sent back is matched to the stored one by provider name.
+  @IsArray() @ArrayMaxSize(20) @ArrayUnique((p: OAuth2ProviderDto) => p?.name, { message: 'must not name a provider twice' })
+  @ValidateNested({ each: true }) @Type(() => OAuth2ProviderDto) providers!: OAuth2ProviderDto[];
 }
 
 export class FcmSettingsDto {
