@@ -4,31 +4,20 @@ import { request } from '../api';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PageHeader } from '../components/PageHeader';
-import { useToast } from '../components/Toasts';
 import { formatDate } from '../format';
 import { useApi } from '../useApi';
+import { useRowAction } from '../useRowAction';
 import { CreateKeyForm } from './keys/CreateKeyForm';
 import { NewKeySecret } from './keys/NewKeySecret';
 
 export function ApiKeysPage() {
   const keys = useApi<ListResponse<ApiKey>>('/api/admin/keys');
-  const toast = useToast();
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
-  const [revoking, setRevoking] = useState<string | null>(null);
-
-  async function revoke(key: ApiKey) {
-    setRevoking(key.id);
-    try {
-      await request<void>('DELETE', `/api/admin/keys/${encodeURIComponent(key.id)}`);
-      toast.success(`API key "${key.name}" revoked`);
-      keys.reload();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      setRevoking(null);
-    }
-  }
+  const revoke = useRowAction(async (key: ApiKey) => {
+    await request<void>('DELETE', `/api/admin/keys/${encodeURIComponent(key.id)}`);
+    return `API key "${key.name}" revoked`;
+  }, keys.reload);
 
   return (
     <>
@@ -70,8 +59,8 @@ export function ApiKeysPage() {
                       label="Revoke"
                       question="Revoke this key?"
                       confirmLabel="Yes, revoke"
-                      busy={revoking === key.id}
-                      onConfirm={() => void revoke(key)}
+                      busy={revoke.busyId === key.id}
+                      onConfirm={() => void revoke.run(key)}
                     />
                   </td>
                 </tr>

@@ -1,29 +1,17 @@
-import { useState } from 'react';
 import type { FailedJob, ListResponse } from '@basalt/contracts';
 import { request } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PageHeader } from '../components/PageHeader';
-import { useToast } from '../components/Toasts';
 import { formatDate } from '../format';
 import { useApi } from '../useApi';
+import { useRowAction } from '../useRowAction';
 
 export function JobsPage() {
   const jobs = useApi<ListResponse<FailedJob>>('/api/admin/jobs', { query: { status: 'failed' } });
-  const toast = useToast();
-  const [retrying, setRetrying] = useState<string | null>(null);
-
-  async function retry(job: FailedJob) {
-    setRetrying(job.id);
-    try {
-      await request<void>('POST', `/api/admin/jobs/${encodeURIComponent(job.id)}/retry`);
-      toast.success(`Job ${job.name} queued again`);
-      jobs.reload();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      setRetrying(null);
-    }
-  }
+  const retry = useRowAction(async (job: FailedJob) => {
+    await request<void>('POST', `/api/admin/jobs/${encodeURIComponent(job.id)}/retry`);
+    return `Job ${job.name} queued again`;
+  }, jobs.reload);
 
   return (
     <>
@@ -54,8 +42,8 @@ export function JobsPage() {
                   <td className="num">{job.attempts}</td>
                   <td className="nowrap">{formatDate(job.failedAt)}</td>
                   <td className="row-actions">
-                    <button type="button" className="small" disabled={retrying === job.id} onClick={() => void retry(job)}>
-                      {retrying === job.id ? 'Retrying…' : 'Retry'}
+                    <button type="button" className="small" disabled={retry.busyId === job.id} onClick={() => void retry.run(job)}>
+                      {retry.busyId === job.id ? 'Retrying…' : 'Retry'}
                     </button>
                   </td>
                 </tr>
