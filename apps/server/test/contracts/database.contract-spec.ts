@@ -30,19 +30,40 @@ describe('PostgresServer', () => {
   it('applies each migration once when three nodes migrate the same fresh database at once', async () => {
     const { server } = await fresh();
     const options = await server.open();
-    let ds: DataSource | undefined;
+    const ds = await dataSourceFor(options);
     try {
-      const runs = await Promise.allSettled([runMigrations(options), runMigrations(options), runMigrations(options)]);
+      // Three nodes that reach their first DDL at the same instant: the schema catalog is held
+      // until all three wait on a lock (or a few seconds passed), then let go.
+      const hold = ds.createQueryRunner();
+      await hold.connect();
+      await hold.startTransaction();
+      await hold.query('LOCK TABLE pg_catalog.pg_namespace IN SHARE MODE');
+      const runs = Promise.allSettled([runMigrations(options), runMigrations(options), runMigrations(options)]);
+      await waitingOnLocks(ds, 3, 3000);
+      await hold.rollbackTransaction();
+      await hold.release();
+      const settled = await runs;
 
-      expect(runs.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok']);
-      const applied = runs.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+      expect(settled.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok']);
+      const applied = settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
       expect(applied.sort()).toEqual([...MIGRATION_NAMES].sort());
-      ds = await dataSourceFor(options);
       await expect(recordedMigrations(ds)).resolves.toEqual(MIGRATION_NAMES);
       await expect(basaltTables(ds)).resolves.toContain('jobs');
     } finally {
-      await ds?.destroy();
+      await ds.destroy();
       await server.close();
     }
   });
 });
+
+/** Waits until `count` sessions of this database wait on a lock, or `timeoutMs` passed. */
+async function waitingOnLocks(ds: DataSource, count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const [{ n }]: Array<{ n: number }> = await ds.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (n >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,5 +1,8 @@
+import { MailOutbox } from '../../src/infra/mail/mail-outbox.js';
+import { OutboxMailer } from '../../src/infra/mail/outbox-mailer.driver.js';
 import { SmtpMailer } from '../../src/infra/mail/smtp-mailer.driver.js';
-import { mailerContract } from './mail.contract.js';
+import { freshPglite, type MigratedDatabase, openMigratedDatabase } from './database.servers.js';
+import { mailerContract, type ReceivedMail } from './mail.contract.js';
 import { type SmtpSink, startSmtpSink } from './mail.smtp-sink.js';
 
 describe('SmtpMailer', () => {
@@ -33,4 +36,25 @@ describe('SmtpMailer', () => {
   });
 });
 
-// The outbox driver (OutboxMailer) runs the same mailerContract in its own describe, added by its owner.
+describe('OutboxMailer on PGlite', () => {
+  let db: MigratedDatabase;
+
+  beforeAll(async () => {
+    db = await openMigratedDatabase(freshPglite);
+  });
+
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  mailerContract(async () => {
+    await db.ds.query('DELETE FROM basalt.mail_outbox');
+    const outbox = new MailOutbox(db.ds);
+    return {
+      mailer: new OutboxMailer(outbox),
+      // The outbox lists newest first; the contract reads oldest first.
+      received: async () =>
+        (await outbox.recent(100)).reverse().map(({ to, subject, text, html }): ReceivedMail => (html === null ? { to, subject, text } : { to, subject, text, html })),
+    };
+  });
+});

@@ -3,6 +3,7 @@ import { TEST_REDIS_URL } from '@basalt/testkit';
 import { Redis } from 'ioredis';
 import { createLogger } from '../../src/common/logger.js';
 import { BullJobQueue } from '../../src/infra/queue/bullmq-job-queue.driver.js';
+import type { JobHandler } from '../../src/infra/queue/job-queue.port.js';
 import { LocalJobQueue, type LocalJobQueueOptions } from '../../src/infra/queue/local-job-queue.driver.js';
 import { type FreshServer, freshPglite, freshPostgres, type MigratedDatabase, openMigratedDatabase } from './database.servers.js';
 import { eventually, gate, jobQueueContract, MAIL, recordingHandler, sleep } from './queue.contract.js';
@@ -14,14 +15,17 @@ describe.each([
   ['Postgres', freshPostgres],
 ])('LocalJobQueue on %s', (_name: string, fresh: () => Promise<FreshServer>) => {
   let db: MigratedDatabase;
-  const queues: LocalJobQueue[] = [];
   /** A queue as InfraModule makes it (soleWorker on PGlite), polling fast so the tests stay short. */
+  const newQueue = (opts: Partial<LocalJobQueueOptions> = {}) =>
+    new LocalJobQueue(db.ds, { log, pollMs: 50, soleWorker: db.driver === 'pglite', ...opts });
+  /** Queues made by the tests of this file, closed after each; the contract closes its own. */
+  const queues: LocalJobQueue[] = [];
   const make = (opts: Partial<LocalJobQueueOptions> = {}): LocalJobQueue => {
-    const queue = new LocalJobQueue(db.ds, { log, pollMs: 50, soleWorker: db.driver === 'pglite', ...opts });
+    const queue = newQueue(opts);
     queues.push(queue);
     return queue;
   };
-  const started = async (queue: LocalJobQueue, handler: Parameters<LocalJobQueue['handle']>[1]): Promise<LocalJobQueue> => {
+  const started = async (queue: LocalJobQueue, handler: JobHandler<'mail.send'>): Promise<LocalJobQueue> => {
     queue.handle('mail.send', handler);
     await queue.start();
     return queue;
@@ -43,7 +47,7 @@ describe.each([
     await db?.close();
   });
 
-  jobQueueContract(async () => make());
+  jobQueueContract(async () => newQueue());
 
   it('takes back at start, with soleWorker, a job that a crashed process left active', async () => {
     const id = await make().enqueue('mail.send', MAIL);
@@ -90,18 +94,20 @@ describe.each([
   it('starts no handler once close() has resolved', async () => {
     const { calls, handler } = recordingHandler();
     const queue = await started(make(), handler);
-    await queue.enqueue('mail.send', MAIL, { delayMs: 300 });
+    await queue.enqueue('mail.send', MAIL, { delayMs: 3_600_000 });
 
-    // Hold the jobs table so that the queue's next claim is in flight, blocked, when close() is called.
+    // Hold the jobs table, and make the job due when letting go, so that the claim that is in flight
+    // when close() is called finds it.
     const locked = gate();
     const unlock = gate();
     const holder = db.ds.transaction(async (m) => {
       await m.query('LOCK TABLE basalt.jobs IN SHARE ROW EXCLUSIVE MODE');
+      await m.query(`UPDATE basalt.jobs SET run_at = now() - interval '1 hour'`);
       locked.open();
       await unlock.promise;
     });
     await locked.promise;
-    await sleep(500); // the job is due now; every claim waits for the table
+    await sleep(200); // a poll is now waiting for the table
     let closedAt = Number.POSITIVE_INFINITY;
     const closing = queue.close().then(() => (closedAt = Date.now()));
     await sleep(100);
@@ -119,24 +125,10 @@ describe('BullJobQueue', () => {
   const suitePrefix = `basalt-test-${randomUUID()}`;
   let prefix = suitePrefix;
   let tests = 0;
-  const queues: BullJobQueue[] = [];
-  const make = (): BullJobQueue => {
-    const queue = new BullJobQueue({ url: TEST_REDIS_URL, prefix, log, concurrency: 4 });
-    queues.push(queue);
-    return queue;
-  };
+  const make = (): BullJobQueue => new BullJobQueue({ url: TEST_REDIS_URL, prefix, log, concurrency: 4 });
 
   beforeEach(() => {
     prefix = `${suitePrefix}-${++tests}`;
-  });
-
-  afterEach(async () => {
-    for (const queue of queues.splice(0)) {
-      await queue.close();
-      const w = (queue as any).worker; console.log('DEBUG W', w?.opts?.connection?.constructor?.name, w?.opts?.connection?.status);
-      closeLeakedWorkerConnection(queue);
-      console.log('DEBUG W2', w?.opts?.connection?.status);
-    }
   });
 
   afterAll(async () => {
@@ -148,8 +140,6 @@ describe('BullJobQueue', () => {
     } finally {
       redis.disconnect();
     }
-    await sleep(1000);
-    console.log('DEBUG END', process.getActiveResourcesInfo());
   });
 
   jobQueueContract(async () => make());
@@ -160,21 +150,13 @@ describe('BullJobQueue', () => {
     const before = sockets();
     const queue = make();
     queue.handle('mail.send', recordingHandler().handler);
-    await queue.start();
-    await queue.ping();
-
-    await queue.close();
+    try {
+      await queue.start();
+      await queue.ping();
+    } finally {
+      await queue.close();
+    }
 
     await eventually(() => expect(sockets()).toBe(before), 2000);
   });
 });
-
-/**
- * Workaround, to delete once BullJobQueue.close() closes it: start() hands the Worker a
- * `connection.duplicate()` that BullMQ treats as the caller's and leaves open, and the driver keeps
- * no reference to it. Left open, it keeps Jest from exiting.
- */
-function closeLeakedWorkerConnection(queue: BullJobQueue): void {
-  const worker = (queue as unknown as { worker?: { opts: { connection?: { disconnect?: () => void } } } }).worker;
-  worker?.opts.connection?.disconnect?.();
-}

@@ -15,9 +15,10 @@ export async function runMigrations(options: DataSourceOptions): Promise<string[
   const runner = ds.createQueryRunner();
   try {
     await runner.connect();
-    await runner.query('CREATE SCHEMA IF NOT EXISTS basalt');
+    // Lock first: CREATE SCHEMA IF NOT EXISTS is itself not safe when several nodes run it at once.
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
+      await runner.query('CREATE SCHEMA IF NOT EXISTS basalt');
       const executor = new MigrationExecutor(ds, runner);
       executor.transaction = 'each';
       const applied = await executor.executePendingMigrations();

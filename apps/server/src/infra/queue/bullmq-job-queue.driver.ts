@@ -24,6 +24,7 @@ export class BullJobQueue extends JobQueue {
   private readonly connection: Redis;
   private readonly queue: Queue;
   private worker?: Worker;
+  private workerConnection?: Redis;
 
   constructor(private readonly opts: BullJobQueueOptions) {
     super();
@@ -54,8 +55,10 @@ export class BullJobQueue extends JobQueue {
 
   async start(): Promise<void> {
     this.registry.assertComplete();
+    // Workers block on their connection, so they get their own; BullMQ leaves closing it to us.
+    this.workerConnection = this.connection.duplicate();
     this.worker = new Worker(QUEUE_NAME, (job) => this.process(job), {
-      connection: this.connection.duplicate(),
+      connection: this.workerConnection,
       prefix: this.opts.prefix,
       concurrency: this.opts.concurrency ?? 8,
       settings: {
@@ -96,6 +99,7 @@ export class BullJobQueue extends JobQueue {
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
+    this.workerConnection?.disconnect();
     this.connection.disconnect();
   }
 

@@ -1,7 +1,7 @@
 import type { FailedJob, JobName, JobPayload } from '@basalt/contracts';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { uuidv7 } from '../../common/ids.js';
+import { isUuid, uuidv7 } from '../../common/ids.js';
 import { errorText, JobRegistry } from './job-registry.js';
 import { backoffDelay, type EnqueueOptions, type JobHandler, JobQueue, RetryLaterError } from './job-queue.port.js';
 
@@ -40,7 +40,7 @@ export class LocalJobQueue extends JobQueue {
   private heartbeat?: NodeJS.Timeout;
   private started = false;
   private stopping = false;
-  private polling = false;
+  private polling?: Promise<void>;
   private lastPurge = 0;
 
   constructor(
@@ -101,6 +101,7 @@ export class LocalJobQueue extends JobQueue {
   }
 
   async retry(id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
     // TypeORM answers an UPDATE with [rows, affectedCount].
     const [, affected]: [unknown[], number] = await this.ds.query(
       `UPDATE basalt.jobs SET status = 'waiting', attempts = 0, run_at = now(), last_error = NULL, finished_at = NULL, updated_at = now()
@@ -119,16 +120,29 @@ export class LocalJobQueue extends JobQueue {
     this.stopping = true;
     clearInterval(this.timer);
     clearInterval(this.heartbeat);
+    // A poll under way may still be claiming jobs; once it settles nothing new starts.
+    await this.polling;
     await Promise.allSettled(this.running.values());
   }
 
-  private async poll(): Promise<void> {
-    if (this.polling || this.stopping) return;
-    this.polling = true;
+  private poll(): Promise<void> {
+    if (this.polling || this.stopping) return this.polling ?? Promise.resolve();
+    this.polling = this.pollOnce().finally(() => {
+      this.polling = undefined;
+    });
+    return this.polling;
+  }
+
+  private async pollOnce(): Promise<void> {
     try {
       while (!this.stopping && this.running.size < this.concurrency) {
         const jobs = await this.claim(this.concurrency - this.running.size);
         if (jobs.length === 0) break;
+        if (this.stopping) {
+          // Claimed while close() began: hand them back untouched rather than start them.
+          await this.release(jobs);
+          break;
+        }
         for (const job of jobs) {
           const run = this.run(job).finally(() => this.running.delete(job.id));
           this.running.set(job.id, run);
@@ -137,9 +151,14 @@ export class LocalJobQueue extends JobQueue {
       await this.purgeCompleted();
     } catch (e) {
       this.opts.log.warn({ err: e }, 'job queue poll failed');
-    } finally {
-      this.polling = false;
     }
+  }
+
+  private async release(jobs: ClaimedJob[]): Promise<void> {
+    await this.ds.query(
+      `UPDATE basalt.jobs SET status = 'waiting', attempts = attempts - 1, locked_until = NULL WHERE id = ANY($1::uuid[]) AND status = 'active'`,
+      [jobs.map((j) => j.id)],
+    );
   }
 
   private async claim(limit: number): Promise<ClaimedJob[]> {
