@@ -1,5 +1,7 @@
 import { type DynamicModule, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { CollectionsModule } from './collections/collections.module.js';
 import { AppConfig } from './config/app-config.js';
 import { CommonModule } from './common/common.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -25,7 +27,7 @@ export class AppModule {
   static forRoot(infra: InfraOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(infra), CommonModule, AdminModule, HealthModule, MetricsModule],
+      imports: [InfraModule.forRoot(infra), CommonModule, AdminModule, AuthModule, CollectionsModule, HealthModule, MetricsModule],
       providers: [QueueStarter],
     };
   }

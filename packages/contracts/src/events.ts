@@ -1,5 +1,18 @@
 /** Every event on the EventBus and its payload. Names are past tense. */
+import type { BaseRecord, RecordAction } from './collections';
+
+/** After commit. `before` is null on create, `after` is null on delete. Hidden fields included: subscribers strip them. */
+export interface RecordChangedEvent {
+  collection: string;
+  action: RecordAction;
+  before: BaseRecord | null;
+  after: BaseRecord | null;
+}
+
 export interface EventPayloads {
+  'record.changed': RecordChangedEvent;
+  /** A collection's schema or rules changed (caches of compiled rules drop it). */
+  'collection.changed': { name: string; previousName?: string; deleted?: boolean };
   'settings.changed': { keys: string[] };
   'apiKey.revoked': { id: string };
 }

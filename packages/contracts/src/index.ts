@@ -3,5 +3,6 @@ export * from './principal';
 export * from './admin';
 export * from './settings';
 export * from './ops';
+export * from './collections';
 export * from './jobs';
 export * from './events';

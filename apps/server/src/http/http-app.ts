@@ -10,6 +10,7 @@ import { requestContext } from '../common/http/request-context.middleware.js';
 import { RequestObservers } from '../common/http/request-observers.js';
 import { createValidationPipe } from '../common/validation.js';
 import type { InfraOptions } from '../infra/infra.module.js';
+import { BasaltExpressAdapter } from './basalt-express-adapter.js';
 import { nestLogger } from './nest-logger.js';
 
 export interface HttpAppOptions extends InfraOptions {
@@ -20,7 +21,7 @@ export interface HttpAppOptions extends InfraOptions {
 /** Builds the Nest app with Basalt's HTTP behaviour: request ids, JSON limits, one error envelope, /api prefix. */
 export async function createHttpApp(opts: HttpAppOptions): Promise<NestExpressApplication> {
   const { config, log } = opts;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(opts), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(opts), new BasaltExpressAdapter(), {
     bodyParser: false,
     logger: nestLogger(log),
   });

@@ -1,4 +1,5 @@
 import { SystemTables1732100000000 } from './1732100000000-system-tables.js';
+import { Collections1732200000000 } from './1732200000000-collections.js';
 
 /** In order. A new migration is appended here; an applied one is never edited. */
-export const SYSTEM_MIGRATIONS = [SystemTables1732100000000];
+export const SYSTEM_MIGRATIONS = [SystemTables1732100000000, Collections1732200000000];

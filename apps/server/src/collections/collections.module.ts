@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { BatchController } from './records/batch.controller.js';
+import { RecordReader } from './records/record-reader.js';
+import { RecordWriter } from './records/record-writer.js';
+import { RecordsController } from './records/records.controller.js';
+import { RecordsService } from './records/records.service.js';
+import { RuleCache } from './records/rule-cache.js';
+import { CollectionsController } from './schema/collections.controller.js';
+import { CollectionsRepository } from './schema/collections.repository.js';
+import { CollectionsService } from './schema/collections.service.js';
+import { SchemaRegistry } from './schema/schema-registry.js';
+
+@Module({
+  controllers: [CollectionsController, RecordsController, BatchController],
+  providers: [CollectionsRepository, SchemaRegistry, CollectionsService, RuleCache, RecordReader, RecordWriter, RecordsService],
+  exports: [SchemaRegistry, RecordsService],
+})
+export class CollectionsModule {}

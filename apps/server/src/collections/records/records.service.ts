@@ -1,0 +1,136 @@
+import type { BaseRecord, BatchMethod, Principal, RecordChangedEvent, RecordList } from '@basalt/contracts';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Errors } from '../../common/app-error.js';
+import { EventBus } from '../../infra/events/event-bus.port.js';
+import { type CollectionSchema, SYSTEM_COLUMNS } from '../schema/collection-schema.js';
+import { SchemaRegistry } from '../schema/schema-registry.js';
+import { accessFor } from './record-access.js';
+import { writeError } from './record-input.js';
+import { etagOf, present } from './record-mapper.js';
+import { type ListQuery, RecordReader } from './record-reader.js';
+import { type WriteResult, RecordWriter } from './record-writer.js';
+import { authValuesFor, type Executor, RequestScope } from './request-scope.js';
+
+export interface ShapeOptions {
+  fields?: string[];
+  expand?: string[];
+}
+
+export interface WriteRequest {
+  method: BatchMethod;
+  id?: string;
+  body?: unknown;
+  ifMatch?: string;
+}
+
+/** One transaction's writes: events wait until it commits. */
+export interface Tx {
+  em: EntityManager;
+  events: RecordChangedEvent[];
+}
+
+/** The records API: each call is one caller, one transaction for writes, events after commit. */
+@Injectable()
+export class RecordsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly registry: SchemaRegistry,
+    private readonly reader: RecordReader,
+    private readonly writer: RecordWriter,
+    private readonly events: EventBus,
+  ) {}
+
+  async scope(principal: Principal, db: Executor = this.ds): Promise<RequestScope> {
+    return new RequestScope(principal, await authValuesFor(principal, db));
+  }
+
+  collection(name: string): CollectionSchema {
+    const s = this.registry.get(name);
+    if (!s) throw Errors.notFound(`collection ${name}`);
+    return s;
+  }
+
+  async list(principal: Principal, name: string, q: ListQuery, shape: ShapeOptions): Promise<RecordList> {
+    const schema = this.collection(name);
+    const scope = await this.scope(principal);
+    checkFieldsParam(schema, shape.fields, scope.hidden);
+    const page = await this.reader.list(this.ds, scope, schema, q);
+    if (shape.expand?.length) await this.reader.expand(this.ds, scope, schema, page.items, shape.expand);
+    return { ...page, items: page.items.map((r) => this.shape(schema, r, scope, shape)) };
+  }
+
+  async get(principal: Principal, name: string, id: string, shape: ShapeOptions): Promise<{ record: BaseRecord; etag: string }> {
+    const schema = this.collection(name);
+    const scope = await this.scope(principal);
+    checkFieldsParam(schema, shape.fields, scope.hidden);
+    const record = await this.reader.findVisible(this.ds, scope, schema, id, accessFor(principal, schema, 'view'));
+    if (!record) throw Errors.notFound('record');
+    const etag = etagOf(record);
+    if (shape.expand?.length) await this.reader.expand(this.ds, scope, schema, [record], shape.expand);
+    return { record: this.shape(schema, record, scope, shape), etag };
+  }
+
+  async create(principal: Principal, name: string, body: unknown): Promise<{ record: BaseRecord; etag: string }> {
+    return this.single(principal, name, { method: 'POST', body });
+  }
+
+  async update(principal: Principal, name: string, id: string, body: unknown, ifMatch?: string): Promise<{ record: BaseRecord; etag: string }> {
+    return this.single(principal, name, { method: 'PATCH', id, body, ifMatch });
+  }
+
+  async delete(principal: Principal, name: string, id: string, ifMatch?: string): Promise<void> {
+    await this.single(principal, name, { method: 'DELETE', id, ifMatch });
+  }
+
+  /** Runs `work` in one transaction and publishes its events after the commit. */
+  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const events: RecordChangedEvent[] = [];
+    const result = await this.ds.transaction((em) => work({ em, events }));
+    for (const event of events) await this.events.publish('record.changed', event);
+    return result;
+  }
+
+  /** One write, whether a plain call or a batch sub-request runs it: same checks, same errors. */
+  async write(tx: Tx, scope: RequestScope, schema: CollectionSchema, w: WriteRequest): Promise<WriteResult> {
+    try {
+      const result =
+        w.method === 'POST'
+          ? await this.writer.create(tx.em, scope, schema, w.body ?? {})
+          : w.method === 'PATCH'
+            ? await this.writer.update(tx.em, scope, schema, w.id!, w.body ?? {}, w.ifMatch)
+            : await this.writer.delete(tx.em, scope, schema, w.id!, w.ifMatch);
+      tx.events.push(result.event);
+      return result;
+    } catch (e) {
+      throw writeError(e, schema) ?? e;
+    }
+  }
+
+  shape(schema: CollectionSchema, record: BaseRecord, scope: RequestScope, shape: ShapeOptions = {}): BaseRecord {
+    const out = present(schema, record, { hidden: scope.hidden, fields: shape.fields });
+    if (out.expand) {
+      for (const [field, value] of Object.entries(out.expand)) {
+        const target = this.registry.get((schema.fields.find((f) => f.name === field) as { collection: string }).collection)!;
+        out.expand[field] = Array.isArray(value) ? value.map((v) => this.shape(target, v, scope)) : value && this.shape(target, value, scope);
+      }
+    }
+    return out;
+  }
+
+  private async single(principal: Principal, name: string, w: WriteRequest): Promise<{ record: BaseRecord; etag: string }> {
+    const schema = this.collection(name);
+    return this.transaction(async (tx) => {
+      const scope = await this.scope(principal, tx.em);
+      const { record } = await this.write(tx, scope, schema, w);
+      return { record: record && this.shape(schema, record, scope), etag: record ? etagOf(record) : '' } as { record: BaseRecord; etag: string };
+    });
+  }
+}
+
+function checkFieldsParam(schema: CollectionSchema, fields: string[] | undefined, hidden: boolean): void {
+  if (!fields) return;
+  const known = new Set<string>([...SYSTEM_COLUMNS, 'expand', ...schema.fields.filter((f) => hidden || !f.hidden).map((f) => f.name)]);
+  const unknown = fields.filter((f) => !known.has(f));
+  if (unknown.length) throw Errors.validation({ fields: `${unknown[0]} is not a field of ${schema.name}` });
+}

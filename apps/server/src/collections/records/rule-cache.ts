@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import type { Expr } from '@basalt/filter';
+import { parseForCollection } from '../query/parse-for-collection.js';
+import type { FilterContext } from '../query/filter-context.js';
+
+const MAX_ENTRIES = 2000;
+
+/**
+ * Parsed and type-checked rules and filters, keyed by collection version and source: a rule is
+ * parsed once per schema version, not once per request. Values (@request.auth, body, now) are bound
+ * later, at compile time, so one parse serves every caller.
+ */
+@Injectable()
+export class RuleCache {
+  private readonly cache = new Map<string, Expr | null>();
+
+  parse(source: string, ctx: FilterContext): Expr | null {
+    const key = `${ctx.collection.name}\u0000${ctx.collection.version}\u0000${ctx.allowHidden ? 1 : 0}\u0000${source}`;
+    const hit = this.cache.get(key);
+    if (hit !== undefined) {
+      // Refresh recency: Map iteration order is insertion order, so the oldest entry is first.
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit;
+    }
+    const parsed = parseForCollection(source, ctx);
+    if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, parsed);
+    return parsed;
+  }
+}
