@@ -49,9 +49,10 @@ export function toErrorBody(thrown: unknown): { body: ErrorBody; unexpected: boo
     const code = CODE_BY_STATUS[status];
     if (code) return { body: { status, code, message: httpMessage(e, code) }, unexpected: false };
   }
-  if (e instanceof QueryFailedError && (e.driverError as { code?: string })?.code === '23505') {
-    return { body: envelope('conflict', 'a record with this value already exists'), unexpected: false };
-  }
+  const pgCode = e instanceof QueryFailedError ? (e.driverError as { code?: string })?.code : undefined;
+  if (pgCode === '23505') return { body: envelope('conflict', 'a record with this value already exists'), unexpected: false };
+  // Text Postgres cannot store (U+0000) that slipped past validation, e.g. inside a tampered cursor.
+  if (pgCode === '22021' || pgCode === '22P05') return { body: envelope('validation_failed', 'text must not contain NUL characters'), unexpected: false };
   return { body: envelope('internal', 'internal error'), unexpected: true };
 }
 

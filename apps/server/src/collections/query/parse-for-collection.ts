@@ -9,6 +9,9 @@ import { typeCompare } from './type-compare.js';
  * subscription filter can be validated when it is made. `null` means "no filter".
  */
 export function parseForCollection(source: string, ctx: FilterContext): Expr | null {
+  // Postgres text cannot hold U+0000, so no literal containing it can ever match.
+  const nul = source.indexOf('\u0000');
+  if (nul >= 0) throw invalidFilter('filters must not contain NUL characters', nul);
   let expr: Expr | null;
   try {
     expr = parseFilter(source);

@@ -6,7 +6,6 @@ import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.
 import { isUuid } from '../../common/ids.js';
 import { BatchDto } from './dto/batch.dto.js';
 import { RecordsService } from './records.service.js';
-import { etagOf } from './record-mapper.js';
 
 /**
  * All or nothing: every sub-request runs in one transaction, judged exactly as if sent alone. The
@@ -30,7 +29,7 @@ export class BatchController {
           const { record } = await this.records.write(tx, scope, schema, item);
           results.push(
             record
-              ? { status: item.method === 'POST' ? 201 : 200, body: { ...this.records.shape(schema, record, scope), '@etag': etagOf(record) } }
+              ? { status: item.method === 'POST' ? 201 : 200, body: this.records.shape(schema, record, scope) }
               : { status: 204 },
           );
         } catch (e) {

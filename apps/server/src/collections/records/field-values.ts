@@ -42,6 +42,8 @@ export function checkFieldValue(field: Field, value: unknown): Checked {
 }
 
 function checkScalar(field: Field, v: unknown): Checked {
+  // Postgres text and jsonb cannot hold U+0000.
+  if (typeof v === 'string' && v.includes('\u0000')) return no('must not contain NUL characters');
   switch (field.type) {
     case 'text': {
       if (typeof v !== 'string') return no('must be a string');
@@ -95,9 +97,18 @@ function checkScalar(field: Field, v: unknown): Checked {
     case 'json': {
       const text = JSON.stringify(v);
       if (text === undefined) return no('must be a JSON value');
+      if (hasNul(v)) return no('must not contain NUL characters');
       return Buffer.byteLength(text) <= MAX_JSON_BYTES ? ok(v) : no(`must be at most ${MAX_JSON_BYTES} bytes of JSON`);
     }
   }
+}
+
+/** Whether any string or key inside a JSON value holds U+0000. */
+function hasNul(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (Array.isArray(v)) return v.some(hasNul);
+  if (v && typeof v === 'object') return Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x));
+  return false;
 }
 
 /** The bind parameter for a checked value (jsonb is sent as text: pg would turn a JS array into a Postgres array). */

@@ -21,7 +21,8 @@ const SYSTEM_KEYS = new Set(['createdAt', 'updatedAt', 'expand', 'collection']);
 export function checkRecordInput(schema: CollectionSchema, body: unknown, mode: 'create' | 'update', privileged: boolean): CheckedInput {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw Errors.validation({ body: 'must be a JSON object' });
   const input = body as Record<string, unknown>;
-  const problems: Record<string, string> = {};
+  // No prototype: a body key such as "__proto__" must land here as a plain entry and be refused.
+  const problems: Record<string, string> = Object.create(null);
   const values = new Map<Field, unknown>();
   let id: string | undefined;
   const byName = new Map(schema.fields.map((f) => [f.name, f]));
