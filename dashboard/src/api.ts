@@ -39,13 +39,25 @@ export interface RequestOptions {
   query?: Record<string, string | number | undefined>;
   /** Non-2xx statuses whose body is a normal answer, e.g. 503 from the readiness check. */
   okStatuses?: number[];
+  /** Extra request headers, e.g. If-Match for a conditional record update. */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
 /** The one way the dashboard talks to the server. Resolves with the parsed JSON body (undefined when empty). */
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  return (await send<T>(method, path, options)).body;
+}
+
+/** Like `request`, also returning the response's ETag (records send one, for If-Match on the next write). */
+export async function requestWithEtag<T>(method: string, path: string, options: RequestOptions = {}): Promise<{ body: T; etag: string | null }> {
+  const { body, response } = await send<T>(method, path, options);
+  return { body, etag: response.headers.get('ETag') };
+}
+
+async function send<T>(method: string, path: string, options: RequestOptions): Promise<{ body: T; response: Response }> {
   const token = getToken();
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
 
@@ -63,7 +75,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
 
   const body = await readJson(response);
-  if (response.ok || options.okStatuses?.includes(response.status)) return body as T;
+  if (response.ok || options.okStatuses?.includes(response.status)) return { body: body as T, response };
 
   const error = toApiError(response, body);
   if (error.status === 401 && token) {

@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import { ApiKeysPage } from './pages/ApiKeysPage';
+import { CollectionsPage } from './pages/CollectionsPage';
 import { JobsPage } from './pages/JobsPage';
 import { LogsPage } from './pages/LogsPage';
 import { MailPage } from './pages/MailPage';
@@ -20,11 +21,12 @@ export interface PageRoute {
 }
 
 /**
- * The signed-in pages, in nav order. Later pages (Collections, Users, Storage, Push) are one
+ * The signed-in pages, in nav order. Later pages (Users, Storage, Push) are one
  * entry each here plus their file in pages/.
  */
 export const PAGES: PageRoute[] = [
   { segment: '', label: 'Overview', component: OverviewPage },
+  { segment: 'collections', label: 'Collections', component: CollectionsPage },
   { segment: 'keys', label: 'API keys', component: ApiKeysPage },
   { segment: 'settings', label: 'Settings', component: SettingsPage },
   { segment: 'mail', label: 'Mail', component: MailPage },

@@ -134,6 +134,7 @@ describe('refusing bad schemas', () => {
     ['the reserved field name updatedAt', { name: uniqueName(), fields: [text('updatedAt')] }, 'fields.0.name'],
     ['the reserved field name expand', { name: uniqueName(), fields: [text('expand')] }, 'fields.0.name'],
     ['two fields with one name', { name: uniqueName(), fields: [text('title'), text('title')] }, 'fields.1.name'],
+    ['a repeated name after a field of unknown type (positions stay those of the request)', { name: uniqueName(), fields: [{ name: 'a', type: 'nope' }, text('b'), text('b')] }, 'fields.2.name'],
     ['an unknown field type', { name: uniqueName(), fields: [{ name: 'a', type: 'blob' }] }, 'fields.0.type'],
     ['a negative text max', { name: uniqueName(), fields: [{ name: 'a', type: 'text', max: -1 }] }, 'fields.0.max'],
     ['a text max that is not a number', { name: uniqueName(), fields: [{ name: 'a', type: 'text', max: 'ten' }] }, 'fields.0.max'],

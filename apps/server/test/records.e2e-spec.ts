@@ -194,6 +194,17 @@ describe('validation', () => {
   });
 });
 
+describe('unique indexes over several fields', () => {
+  it('answers a clash with 409 naming every field of the index', async () => {
+    const pairs = await k.collection({ fields: [{ name: 'label', type: 'text' }, { name: 'kind', type: 'text' }], indexes: [{ fields: ['label', 'kind'], unique: true }] });
+    await k.record(pairs.name, { label: 'item b', kind: 'veg' });
+    expect((await k.req('POST', `/api/collections/${pairs.name}/records`, k.asAdmin, { label: 'item b', kind: 'fruit' })).status).toBe(201);
+    const res = await k.req('POST', `/api/collections/${pairs.name}/records`, k.asAdmin, { label: 'item b', kind: 'veg' });
+    expect(res.status).toBe(409);
+    expect(errorOf(res).details).toEqual({ label: 'must be unique together with kind', kind: 'must be unique together with label' });
+  });
+});
+
 describe('updating and deleting', () => {
   it('changes only the fields sent and moves updatedAt forward', async () => {
     const r = await k.record(things.name, { title: 'Before', score: 3, tags: ['x'] });

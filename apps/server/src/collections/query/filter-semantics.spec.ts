@@ -145,7 +145,7 @@ describe('filter semantics, in SQL and in memory', () => {
     await createCollectionTable(db, posts);
     await insertRecords(db, users, USERS);
     await insertRecords(db, posts, POSTS);
-  });
+  }, 60_000);
 
   afterAll(() => db?.close());
 

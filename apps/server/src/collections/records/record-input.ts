@@ -74,10 +74,13 @@ export function checkRecordInput(schema: CollectionSchema, body: unknown, mode: 
 export function writeError(e: unknown, schema: CollectionSchema): AppError | null {
   const err = (e as { driverError?: { code?: string; detail?: string; constraint?: string } }).driverError;
   if (!err?.code) return null;
-  const column = /Key \("?([^")]+)"?\)=/.exec(err.detail ?? '')?.[1] ?? '';
-  const field = schema.fields.find((f) => f.name === column)?.name ?? (column === 'id' ? 'id' : undefined);
+  // Postgres names the key's columns in the detail: Key (a, "b")=(...) already exists.
+  const columns = (/Key \(([^)]+)\)=/.exec(err.detail ?? '')?.[1] ?? '').split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
+  const known = columns.filter((c) => c === 'id' || schema.fields.some((f) => f.name === c));
+  const field = known[0];
   if (err.code === '23505') {
-    return new AppError('conflict', `${field ?? 'a value'}: must be unique; a record with this value already exists`, field ? { [field]: 'must be unique' } : undefined);
+    const details = known.length ? Object.fromEntries(known.map((c) => [c, known.length > 1 ? `must be unique together with ${known.filter((k) => k !== c).join(', ')}` : 'must be unique'])) : undefined;
+    return new AppError('conflict', `${known.join(', ') || 'a value'}: must be unique; a record with this value already exists`, details);
   }
   if (err.code === '23503') {
     if (/still referenced/.test(err.detail ?? '')) return new AppError('conflict', 'other records still point at this record (their relation forbids deleting it)');

@@ -1,4 +1,5 @@
 import { FIELD_TYPES, type Field, RESERVED_FIELD_NAMES } from '@basalt/contracts';
+import { Errors } from '../../common/app-error.js';
 
 export const FIELD_NAME = /^[a-z][a-zA-Z0-9_]{0,62}$/;
 export const COLLECTION_NAME = /^[a-z][a-z0-9_]{0,62}$/;
@@ -92,18 +93,23 @@ function checkOptions(type: Field['type'], f: Record<string, unknown>, bad: (key
   }
 }
 
-/** Checks the list as a whole: count, duplicate names and ids. */
+/**
+ * Checks the list as a whole (count, duplicate names) and each field. Any problem so far, these or
+ * ones the caller collected before, is thrown at once: later checks index fields by position, and
+ * positions only mean something in a list where every entry is a field.
+ */
 export function validateFieldList(raw: unknown, problems: Problems): Field[] {
   if (!Array.isArray(raw)) {
     problems.fields = 'must be a list of fields';
-    return [];
+    throw Errors.validation(problems);
   }
   if (raw.length > MAX_FIELDS) problems.fields = `must have at most ${MAX_FIELDS} fields`;
-  const fields = raw.map((f, i) => validateField(f, `fields.${i}`, problems)).filter((f): f is Field => f !== null);
+  const fields = raw.map((f, i) => validateField(f, `fields.${i}`, problems));
   const seen = new Set<string>();
   fields.forEach((f, i) => {
-    if (seen.has(f.name)) problems[`fields.${i}.name`] = `"${f.name}" is used twice`;
-    seen.add(f.name);
+    if (f && seen.has(f.name)) problems[`fields.${i}.name`] = `"${f.name}" is used twice`;
+    if (f) seen.add(f.name);
   });
-  return fields;
+  if (Object.keys(problems).length) throw Errors.validation(problems);
+  return fields as Field[];
 }
