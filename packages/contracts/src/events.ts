@@ -15,6 +15,8 @@ export interface EventPayloads {
   'collection.changed': { name: string; previousName?: string; deleted?: boolean };
   'settings.changed': { keys: string[] };
   'apiKey.revoked': { id: string };
+  /** Sessions ended early (logout, revoke, password change, reuse detected); caches drop them at once. */
+  'session.revoked': { sessionIds: string[]; userId: string };
 }
 export type EventName = keyof EventPayloads;
 export type EventPayload<N extends EventName> = EventPayloads[N];

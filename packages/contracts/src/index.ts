@@ -4,5 +4,6 @@ export * from './admin';
 export * from './settings';
 export * from './ops';
 export * from './collections';
+export * from './auth';
 export * from './jobs';
 export * from './events';

@@ -1,10 +1,32 @@
 import { Module } from '@nestjs/common';
+import { AdminModule } from '../admin/admin.module.js';
+import { CollectionsModule } from '../collections/collections.module.js';
+import { AccessTokenVerifier } from './access-token-verifier.js';
 import { AdminUsersController } from './admin-users.controller.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { CredentialsRepository } from './credentials.repository.js';
+import { EmailFlows } from './email-flows.service.js';
+import { MfaTokens } from './mfa-tokens.js';
+import { OneTimeTokens } from './one-time-tokens.repository.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { SessionsService } from './sessions.service.js';
 import { UserPrincipals } from './user-principals.js';
 import { UserTokens } from './user-tokens.js';
+import { UsersGateway } from './users.gateway.js';
 
+/**
+ * User auth. Users are records of the `users` collection, so this module builds on the collections
+ * module's records service (and reads the auth settings); it is the one feature that does.
+ */
 @Module({
-  controllers: [AdminUsersController],
-  providers: [UserTokens, UserPrincipals],
+  imports: [CollectionsModule, AdminModule],
+  controllers: [AuthController, AdminUsersController],
+  providers: [
+    UserTokens, AccessTokenVerifier, UserPrincipals,
+    SessionsRepository, SessionsService,
+    CredentialsRepository, OneTimeTokens, UsersGateway,
+    MfaTokens, EmailFlows, AuthService,
+  ],
 })
 export class AuthModule {}

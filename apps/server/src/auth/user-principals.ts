@@ -2,13 +2,19 @@ import type { Principal } from '@basalt/contracts';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CredentialResolvers } from '../common/auth/credential-resolvers.js';
-import { UserTokens } from './user-tokens.js';
+import { AccessTokenVerifier } from './access-token-verifier.js';
+import { SessionsService } from './sessions.service.js';
 
-/** Resolves `Authorization: Bearer <user access token>` to a user principal; a disabled or deleted user is refused. */
+/**
+ * Resolves `Authorization: Bearer <user access token>` to a user principal. A token whose session
+ * was revoked (logout, password change, reuse detected) or whose user is disabled or gone is refused,
+ * even before it expires.
+ */
 @Injectable()
 export class UserPrincipals implements OnModuleInit {
   constructor(
-    private readonly tokens: UserTokens,
+    private readonly verifier: AccessTokenVerifier,
+    private readonly sessions: SessionsService,
     private readonly resolvers: CredentialResolvers,
     private readonly ds: DataSource,
   ) {}
@@ -18,8 +24,9 @@ export class UserPrincipals implements OnModuleInit {
   }
 
   private async resolve(token: string): Promise<Principal | null> {
-    const claims = this.tokens.verify(token);
+    const claims = await this.verifier.verify(token);
     if (!claims) return null;
+    if (claims.sessionId && !(await this.sessions.isActive(claims.sessionId))) return null;
     const [user] = await this.ds.query('SELECT "roles", "disabled" FROM app.users WHERE "id" = $1', [claims.userId]);
     if (!user || user.disabled) return null;
     return { kind: 'user', id: claims.userId, roles: user.roles ?? [], scopes: [], ...(claims.sessionId && { sessionId: claims.sessionId }) };

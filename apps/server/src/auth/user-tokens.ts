@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { type JwtClaims, signJwt, verifyJwt } from '../common/jwt.js';
+import { signJwt } from '../common/jwt.js';
 import { deriveKey } from '../common/secrets.js';
 
-const AUD = 'basalt:user';
+export const USER_AUDIENCE = 'basalt:user';
 export const ACCESS_TYP = 'access';
 
 export interface AccessClaims {
@@ -13,7 +13,7 @@ export interface AccessClaims {
   impersonatedBy?: string;
 }
 
-/** User access tokens: HS256 JWTs with their own key, type and audience (never valid as admin tokens). */
+/** Issues user access tokens: HS256 JWTs with their own key, type and audience (never valid as admin tokens). AccessTokenVerifier checks them. */
 @Injectable()
 export class UserTokens {
   private readonly key: Buffer;
@@ -26,20 +26,10 @@ export class UserTokens {
     return signJwt(this.key, {
       sub: claims.userId,
       typ: ACCESS_TYP,
-      aud: AUD,
+      aud: USER_AUDIENCE,
       exp: Math.floor(Date.now() / 1000) + ttlSeconds,
       ...(claims.sessionId && { sid: claims.sessionId }),
       ...(claims.impersonatedBy && { imp: claims.impersonatedBy }),
     });
-  }
-
-  verify(token: string): AccessClaims | null {
-    const c: JwtClaims | null = verifyJwt(this.key, token, { typ: ACCESS_TYP, aud: AUD });
-    if (!c) return null;
-    return {
-      userId: c.sub,
-      ...(typeof c.sid === 'string' && { sessionId: c.sid }),
-      ...(typeof c.imp === 'string' && { impersonatedBy: c.imp }),
-    };
   }
 }

@@ -3,7 +3,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { Errors } from '../app-error.js';
 import { type BasaltRequest, GUEST } from '../request-context.js';
-import { ACCESS_KEY, type AccessRequirement } from './access.decorator.js';
+import { ACCESS_KEY, type AccessRequirement, USER_ONLY_KEY } from './access.decorator.js';
 import { CredentialResolvers } from './credential-resolvers.js';
 
 /**
@@ -23,6 +23,10 @@ export class PrincipalGuard implements CanActivate {
     req.principal = principal;
     const requirement = this.reflector.getAllAndOverride<AccessRequirement | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
     if (requirement) assertAllowed(principal, requirement);
+    if (this.reflector.getAllAndOverride<boolean | undefined>(USER_ONLY_KEY, [context.getHandler(), context.getClass()])) {
+      if (principal.kind === 'guest') throw Errors.unauthorized('sign in first');
+      if (principal.kind !== 'user') throw Errors.forbidden('this route is for signed-in users');
+    }
     return true;
   }
 
