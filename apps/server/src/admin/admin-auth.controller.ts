@@ -1,8 +1,9 @@
 import type { Admin, AdminAuthResponse, AdminSetupStatus, ListResponse, Principal } from '@basalt/contracts';
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../common/auth/access.decorator.js';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
+import type { BasaltRequest } from '../common/request-context.js';
 import { AdminsService } from './admins.service.js';
 import { AdminCredentialsDto, AdminSetupDto, CreateAdminDto } from './dto/admin-credentials.dto.js';
 
@@ -13,8 +14,8 @@ export class AdminAuthController {
 
   @Post('auth')
   @HttpCode(200)
-  login(@Body() body: AdminCredentialsDto): Promise<AdminAuthResponse> {
-    return this.admins.login(body.email, body.password);
+  login(@Body() body: AdminCredentialsDto, @Req() req: BasaltRequest): Promise<AdminAuthResponse> {
+    return this.admins.login(body.email, body.password, req.ip ?? '');
   }
 
   @Get('setup')

@@ -8,17 +8,24 @@ import { uuidv7 } from '../common/ids.js';
 import { LOGGER } from '../common/logger.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../common/password.js';
 import { randomToken, safeEqual } from '../common/secrets.js';
+import { DEFAULT_LOGIN_LOCKOUT_POLICY, LoginLockout } from '../infra/ratelimit/login-lockout.js';
+import { RateLimiter } from '../infra/ratelimit/rate-limiter.port.js';
 import { toAdminResponse } from './admin.mapper.js';
 import { AdminTokens } from './admin-tokens.js';
+import { ADMIN_PASSWORD_MIN } from './admin.constants.js';
 import { AdminsRepository } from './admins.repository.js';
 
-export { ADMIN_PASSWORD_MIN } from './admin.constants.js';
-import { ADMIN_PASSWORD_MIN } from './admin.constants.js';
+const ADMIN_LOGIN_RATE = { max: 30, windowSeconds: 300 };
+
+function rateLimited(message: string, retryAfter: number): AppError {
+  return new AppError('rate_limited', `${message}; try again in ${retryAfter} s`, { retryAfter: String(retryAfter) });
+}
 
 @Injectable()
 export class AdminsService implements OnModuleInit, OnApplicationBootstrap {
   /** One-time first-run token, printed at boot while no admin exists; gone once used. */
   private setupToken: string | null = null;
+  private readonly lockout: LoginLockout;
 
   constructor(
     private readonly repo: AdminsRepository,
@@ -26,7 +33,10 @@ export class AdminsService implements OnModuleInit, OnApplicationBootstrap {
     private readonly resolvers: CredentialResolvers,
     private readonly config: AppConfig,
     @Inject(LOGGER) private readonly log: Logger,
-  ) {}
+    private readonly limiter: RateLimiter,
+  ) {
+    this.lockout = new LoginLockout(limiter, DEFAULT_LOGIN_LOCKOUT_POLICY, { namespace: 'admin-login:lockout' });
+  }
 
   onModuleInit(): void {
     this.resolvers.addBearer((token) => this.principalFor(token));
@@ -46,10 +56,20 @@ export class AdminsService implements OnModuleInit, OnApplicationBootstrap {
     }
   }
 
-  async login(email: string, password: string): Promise<AdminAuthResponse> {
-    const admin = await this.repo.findByEmail(email);
+  /** Brute force is slowed per IP and stopped per account (locked for 15 minutes after 10 failures). */
+  async login(email: string, password: string, ip: string): Promise<AdminAuthResponse> {
+    const account = email.toLowerCase();
+    const perIp = await this.limiter.hit(`admin-login:ip:${ip}`, ADMIN_LOGIN_RATE);
+    if (!perIp.allowed) throw rateLimited('too many sign-in attempts from this address', perIp.retryAfterSeconds);
+    const lock = await this.lockout.isLocked(account);
+    if (lock.locked) throw rateLimited('this admin account is locked after too many failed sign-ins', lock.retryAfterSeconds);
+    const admin = await this.repo.findByEmail(account);
     const ok = admin ? await verifyPassword(password, admin.passwordHash) : await verifyAgainstDummy(password);
-    if (!admin || !ok) throw Errors.unauthorized('wrong email or password');
+    if (!admin || !ok) {
+      await this.lockout.recordFailure(account);
+      throw Errors.unauthorized('wrong email or password');
+    }
+    await this.lockout.clear(account);
     return { token: this.tokens.issue(admin.id), admin: toAdminResponse(admin) };
   }
 

@@ -13,11 +13,12 @@ export const DEFAULT_SETTINGS: Settings = {
   oauth2: { providers: [] },
   push: {},
   smtp: null,
+  // Per IP and per account (login: also a lockout after 10 failures for 15 minutes).
   rateLimits: {
-    login: { max: 10, windowSeconds: 60 },
-    signup: { max: 10, windowSeconds: 3600 },
-    passwordReset: { max: 5, windowSeconds: 3600 },
-    verification: { max: 5, windowSeconds: 3600 },
+    login: { max: 30, windowSeconds: 300 },
+    signup: { max: 30, windowSeconds: 600 },
+    passwordReset: { max: 5, windowSeconds: 900 },
+    verification: { max: 10, windowSeconds: 900 },
   },
 };
 

@@ -1,10 +1,11 @@
 import type { AuthResponse, AuthSession, AuthUser, ListResponse, MfaRequiredResponse, Principal, SessionInfo, VerificationRequiredResponse } from '@basalt/contracts';
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Errors } from '../common/app-error.js';
+import { AppError, Errors } from '../common/app-error.js';
 import { UserOnly } from '../common/auth/access.decorator.js';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
 import type { BasaltRequest } from '../common/request-context.js';
+import { AuthRateLimits } from './auth-rate-limits.js';
 import { AuthService } from './auth.service.js';
 import { ChangePasswordDto, EmailDto, LoginDto, RefreshDto, ResetConfirmDto, TokenDto } from './dto/auth.dto.js';
 import { EmailFlows } from './email-flows.service.js';
@@ -24,19 +25,30 @@ export class AuthController {
     private readonly sessions: SessionsService,
     private readonly emailFlows: EmailFlows,
     private readonly users: UsersGateway,
+    private readonly limits: AuthRateLimits,
   ) {}
 
   /** Sign-up takes the users collection's own fields besides email and password, so its body is checked by the collection. */
   @Post('signup')
-  signUp(@Body() body: Record<string, unknown>, @Req() req: BasaltRequest): Promise<AuthResponse | VerificationRequiredResponse> {
+  async signUp(@Body() body: Record<string, unknown>, @Req() req: BasaltRequest): Promise<AuthResponse | VerificationRequiredResponse> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw Errors.validation({ body: 'must be a JSON object' });
+    await this.limits.enforce('signup', [`ip:${req.ip}`]);
     return this.auth.signUp(body, meta(req));
   }
 
   @Post('login')
   @HttpCode(200)
-  login(@Body() body: LoginDto, @Req() req: BasaltRequest): Promise<AuthResponse | MfaRequiredResponse> {
-    return this.auth.login(body.email, body.password, meta(req));
+  async login(@Body() body: LoginDto, @Req() req: BasaltRequest): Promise<AuthResponse | MfaRequiredResponse> {
+    await this.limits.enforce('login', [`ip:${req.ip}`, `account:${body.email}`]);
+    await this.limits.assertNotLocked(body.email);
+    try {
+      const result = await this.auth.login(body.email, body.password, meta(req));
+      await this.limits.loginSucceeded(body.email);
+      return result;
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'unauthorized') await this.limits.loginFailed(body.email);
+      throw e;
+    }
   }
 
   @Post('refresh')
@@ -91,25 +103,29 @@ export class AuthController {
   @Post('verify-email/request')
   @HttpCode(204)
   @UserOnly()
-  async requestVerification(@CurrentPrincipal() p: Principal): Promise<void> {
+  async requestVerification(@CurrentPrincipal() p: Principal, @Req() req: BasaltRequest): Promise<void> {
+    await this.limits.enforce('verification', [`ip:${req.ip}`, `account:${p.id}`]);
     await this.emailFlows.sendVerification(await this.users.require(p.id!));
   }
 
   @Post('verify-email/confirm')
   @HttpCode(200)
-  async confirmVerification(@Body() body: TokenDto): Promise<AuthUser> {
+  async confirmVerification(@Body() body: TokenDto, @Req() req: BasaltRequest): Promise<AuthUser> {
+    await this.limits.enforce('verification', [`ip:${req.ip}`]);
     return this.users.present(await this.emailFlows.confirmVerification(body.token));
   }
 
   @Post('password-reset/request')
   @HttpCode(204)
-  requestReset(@Body() body: EmailDto): Promise<void> {
-    return this.emailFlows.requestReset(body.email);
+  async requestReset(@Body() body: EmailDto, @Req() req: BasaltRequest): Promise<void> {
+    await this.limits.enforce('passwordReset', [`ip:${req.ip}`, `account:${body.email}`]);
+    await this.emailFlows.requestReset(body.email);
   }
 
   @Post('password-reset/confirm')
   @HttpCode(204)
-  async confirmReset(@Body() body: ResetConfirmDto): Promise<void> {
+  async confirmReset(@Body() body: ResetConfirmDto, @Req() req: BasaltRequest): Promise<void> {
+    await this.limits.enforce('passwordReset', [`ip:${req.ip}`]);
     await this.auth.checkPassword(body.password);
     await this.emailFlows.confirmReset(body.token, body.password);
   }

@@ -3,11 +3,15 @@ import { AdminModule } from '../admin/admin.module.js';
 import { CollectionsModule } from '../collections/collections.module.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { AdminUsersController } from './admin-users.controller.js';
+import { AuthRateLimits } from './auth-rate-limits.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { CredentialsRepository } from './credentials.repository.js';
 import { EmailFlows } from './email-flows.service.js';
 import { MfaTokens } from './mfa-tokens.js';
+import { MfaController } from './mfa/mfa.controller.js';
+import { MfaRepository } from './mfa/mfa.repository.js';
+import { MfaService } from './mfa/mfa.service.js';
 import { OneTimeTokens } from './one-time-tokens.repository.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
@@ -21,12 +25,13 @@ import { UsersGateway } from './users.gateway.js';
  */
 @Module({
   imports: [CollectionsModule, AdminModule],
-  controllers: [AuthController, AdminUsersController],
+  controllers: [AuthController, AdminUsersController, MfaController],
   providers: [
     UserTokens, AccessTokenVerifier, UserPrincipals,
     SessionsRepository, SessionsService,
     CredentialsRepository, OneTimeTokens, UsersGateway,
-    MfaTokens, EmailFlows, AuthService,
+    MfaTokens, EmailFlows, AuthService, AuthRateLimits,
+    MfaRepository, MfaService,
   ],
 })
 export class AuthModule {}

@@ -18,6 +18,9 @@ import { SmtpMailer } from './mail/smtp-mailer.driver.js';
 import { BullJobQueue } from './queue/bullmq-job-queue.driver.js';
 import { JobQueue } from './queue/job-queue.port.js';
 import { LocalJobQueue } from './queue/local-job-queue.driver.js';
+import { MemoryRateLimiter } from './ratelimit/memory-rate-limiter.driver.js';
+import { RateLimiter } from './ratelimit/rate-limiter.port.js';
+import { RedisRateLimiter } from './ratelimit/redis-rate-limiter.driver.js';
 
 export interface InfraOptions {
   config: AppConfig;
@@ -34,6 +37,7 @@ class InfraShutdown implements OnApplicationShutdown {
     private readonly events: EventBus,
     private readonly blobs: BlobStore,
     private readonly mailer: Mailer,
+    private readonly limiter: RateLimiter,
     private readonly ds: DataSource,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
@@ -44,6 +48,7 @@ class InfraShutdown implements OnApplicationShutdown {
       ['events', () => this.events.close()],
       ['blobs', () => this.blobs.close()],
       ['mail', () => this.mailer.close()],
+      ['rate limiter', () => this.limiter.close()],
       ['database', () => this.ds.destroy()],
     ] as const) {
       await close().catch((err: unknown) => this.log.warn({ err }, `closing ${name} failed`));
@@ -98,10 +103,21 @@ export class InfraModule {
           useFactory: (outbox: MailOutbox) => 
             config.smtp ? new SmtpMailer({ ...config.smtp, onError: (err) => log.warn({ err }, 'SMTP transport error') }) : new OutboxMailer(outbox),
         },
+        {
+          provide: RateLimiter,
+          useFactory: () =>
+            config.redis
+              ? new RedisRateLimiter({
+                  url: config.redis.url,
+                  prefix: config.redis.prefix,
+                  onConnectionError: (err) => log.warn({ err: err.message }, 'rate limiter lost its Redis connection'),
+                })
+              : new MemoryRateLimiter(),
+        },
         MailService,
         InfraShutdown,
       ],
-      exports: [AppConfigToken, LOGGER, DataSource, JobQueue, EventBus, BlobStore, Mailer, MailOutbox, MailService],
+      exports: [AppConfigToken, LOGGER, DataSource, JobQueue, EventBus, BlobStore, Mailer, MailOutbox, MailService, RateLimiter],
     };
   }
 }
