@@ -171,7 +171,7 @@ describe('SettingsService', () => {
       const { repo, service } = setup();
       repo.rows.set('rateLimits', { login: { max: 3 } });
       const settings = await service.get();
-      expect(settings.rateLimits).toEqual({ ...DEFAULT_SETTINGS.rateLimits, login: { max: 3, windowSeconds: 60 } });
+      expect(settings.rateLimits).toEqual({ ...DEFAULT_SETTINGS.rateLimits, login: { ...DEFAULT_SETTINGS.rateLimits.login, max: 3 } });
       expect(settings.auth).toEqual(DEFAULT_SETTINGS.auth);
     });
 
@@ -235,7 +235,7 @@ describe('SettingsService', () => {
       const { events, service } = setup();
       await service.update({ rateLimits: { login: { max: 3 } }, auth: { allowAnonymous: false } });
       const settings = await service.get();
-      expect(settings.rateLimits.login).toEqual({ max: 3, windowSeconds: 60 });
+      expect(settings.rateLimits.login).toEqual({ ...DEFAULT_SETTINGS.rateLimits.login, max: 3 });
       expect(settings.rateLimits.signup).toEqual(DEFAULT_SETTINGS.rateLimits.signup);
       expect(events.published.map((e) => e.payload)).toEqual([{ keys: ['auth', 'rateLimits'] }]);
     });

@@ -9,6 +9,7 @@ import { AuthService } from './auth.service.js';
 import { CredentialsRepository } from './credentials.repository.js';
 import { EmailFlows } from './email-flows.service.js';
 import { MfaTokens } from './mfa-tokens.js';
+import { OAUTH2_CONTROLLERS, OAUTH2_PROVIDERS } from './oauth2/oauth2.registration.js';
 import { MfaController } from './mfa/mfa.controller.js';
 import { MfaRepository } from './mfa/mfa.repository.js';
 import { MfaService } from './mfa/mfa.service.js';
@@ -25,13 +26,14 @@ import { UsersGateway } from './users.gateway.js';
  */
 @Module({
   imports: [CollectionsModule, AdminModule],
-  controllers: [AuthController, AdminUsersController, MfaController],
+  controllers: [AuthController, AdminUsersController, MfaController, ...OAUTH2_CONTROLLERS],
   providers: [
     UserTokens, AccessTokenVerifier, UserPrincipals,
     SessionsRepository, SessionsService,
     CredentialsRepository, OneTimeTokens, UsersGateway,
     MfaTokens, EmailFlows, AuthService, AuthRateLimits,
     MfaRepository, MfaService,
+    ...OAUTH2_PROVIDERS,
   ],
 })
 export class AuthModule {}
