@@ -8,6 +8,7 @@ import { ACCESS_TYP, type AccessClaims, USER_AUDIENCE } from './user-tokens.js';
 
 interface VerifiedPayload {
   sub?: unknown;
+  exp?: unknown;
   typ?: unknown;
   sid?: unknown;
   imp?: unknown;
@@ -41,7 +42,8 @@ export class AccessTokenVerifier {
       // passport strategies report through success/fail/error set on the instance for each call.
       const run = Object.create(this.strategy) as JwtStrategy & { success(p: VerifiedPayload): void; fail(): void; error(): void };
       run.success = (p) => {
-        if (p.typ !== ACCESS_TYP || typeof p.sub !== 'string') return resolve(null);
+        // jsonwebtoken accepts a token without exp; ours always carry one, so none means forged.
+        if (p.typ !== ACCESS_TYP || typeof p.sub !== 'string' || typeof p.exp !== 'number') return resolve(null);
         resolve({
           userId: p.sub,
           ...(typeof p.sid === 'string' && { sessionId: p.sid }),

@@ -3,6 +3,7 @@ import { AdminModule } from '../admin/admin.module.js';
 import { CollectionsModule } from '../collections/collections.module.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { AdminUsersController } from './admin-users.controller.js';
+import { AdminUsersService } from './admin/admin-users.service.js';
 import { AuthRateLimits } from './auth-rate-limits.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
@@ -32,7 +33,7 @@ import { UsersGateway } from './users.gateway.js';
     SessionsRepository, SessionsService,
     CredentialsRepository, OneTimeTokens, UsersGateway,
     MfaTokens, EmailFlows, AuthService, AuthRateLimits,
-    MfaRepository, MfaService,
+    MfaRepository, MfaService, AdminUsersService,
     ...OAUTH2_PROVIDERS,
   ],
 })

@@ -67,9 +67,14 @@ export class EmailFlows {
     const used = await this.tokens.consume('reset_password', token);
     if (!used?.userId) throw new AppError('validation_failed', 'token: is invalid, used or expired', { token: 'is invalid, used or expired' });
     const user = await this.users.require(used.userId);
-    await this.credentials.set(user.id, await hashPassword(password));
-    if (!user.emailVerified && user.email === used.data.email) await this.users.transaction((tx) => this.users.update(tx, user.id, { emailVerified: true }));
-    await this.sessions.revokeAll(user.id, 'password_reset');
+    // A link mailed to an address the account no longer has proves nothing about the account.
+    if (user.email !== used.data.email) throw new AppError('validation_failed', 'token: was sent to another address', { token: 'was sent to another address' });
+    const passwordHash = await hashPassword(password);
+    await this.users.transaction(async (tx) => {
+      await this.credentials.set(user.id, passwordHash, tx.em);
+      if (!user.emailVerified) await this.users.update(tx, user.id, { emailVerified: true });
+      await this.sessions.revokeAll(user.id, 'password_reset', undefined, tx);
+    });
   }
 }
 

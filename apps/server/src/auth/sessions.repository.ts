@@ -6,6 +6,8 @@ export interface SessionRow {
   userId: string;
   refreshHash: string;
   previousRefreshHash: string | null;
+  /** Hashes of refresh tokens rotated out before the previous one (the last 20), to recognise reuse. */
+  retiredRefreshHashes: string[];
   rotatedAt: Date | null;
   gracePairSealed: string | null;
   mfa: boolean;
@@ -17,7 +19,7 @@ export interface SessionRow {
   revokedAt: Date | null;
 }
 
-const COLUMNS = `id, user_id AS "userId", refresh_hash AS "refreshHash", previous_refresh_hash AS "previousRefreshHash",
+const COLUMNS = `id, user_id AS "userId", refresh_hash AS "refreshHash", previous_refresh_hash AS "previousRefreshHash", retired_refresh_hashes AS "retiredRefreshHashes",
   rotated_at AS "rotatedAt", grace_pair_sealed AS "gracePairSealed", mfa, user_agent AS "userAgent", ip,
   created_at AS "createdAt", last_used_at AS "lastUsedAt", expires_at AS "expiresAt", revoked_at AS "revokedAt"`;
 
@@ -43,6 +45,8 @@ export class SessionsRepository {
   async rotate(em: EntityManager, id: string, refreshHash: string, previousHash: string, gracePairSealed: string, ttlSeconds: number): Promise<void> {
     await em.query(
       `UPDATE basalt.user_sessions SET refresh_hash = $2, previous_refresh_hash = $3, rotated_at = now(), grace_pair_sealed = $4,
+         retired_refresh_hashes = (CASE WHEN previous_refresh_hash IS NULL THEN retired_refresh_hashes
+                                   ELSE array_prepend(previous_refresh_hash, retired_refresh_hashes) END)[1:20],
          last_used_at = now(), expires_at = now() + ($5::int * interval '1 second') WHERE id = $1`,
       [id, refreshHash, previousHash, gracePairSealed, ttlSeconds],
     );

@@ -1,6 +1,7 @@
 import type { AuthSession, SessionInfo } from '@basalt/contracts';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { Tx } from '../collections/records/records.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { Errors } from '../common/app-error.js';
 import { uuidv7 } from '../common/ids.js';
@@ -45,6 +46,10 @@ export class SessionsService implements OnModuleInit {
     this.events.subscribe('session.revoked', ({ sessionIds }) => {
       for (const id of sessionIds) this.activeCache.delete(id);
     });
+    // However a user gets disabled (admin API, records API, batch), its sessions end with it.
+    this.events.subscribe('record.changed', async ({ collection, before, after }) => {
+      if (collection === 'users' && after?.disabled === true && before?.disabled !== true) await this.revokeAll(after.id, 'user_disabled');
+    });
   }
 
   async issue(userId: string, meta: SessionMeta = {}): Promise<AuthSession> {
@@ -63,6 +68,8 @@ export class SessionsService implements OnModuleInit {
     const outcome = await this.ds.transaction(async (em) => {
       const s = await this.repo.lock(em, id);
       if (!s || s.revokedAt || s.expiresAt.getTime() <= Date.now()) return { kind: 'invalid' as const };
+      const [user] = await em.query('SELECT "disabled" FROM app.users WHERE "id" = $1', [s.userId]);
+      if (!user || user.disabled) return { kind: 'invalid' as const };
       if (s.refreshHash === hash) {
         const next = randomToken(32);
         const session: AuthSession = {
@@ -75,6 +82,9 @@ export class SessionsService implements OnModuleInit {
       }
       const inGrace = s.previousRefreshHash === hash && s.rotatedAt && Date.now() - s.rotatedAt.getTime() <= REFRESH_GRACE_MS && s.gracePairSealed;
       if (inGrace) return { kind: 'rotated' as const, userId: s.userId, session: JSON.parse(decryptString(this.sealKey, s.gracePairSealed!)) as AuthSession };
+      // Only a token this session really issued proves theft; a guessed secret next to a known
+      // session id (it is in every access token) must not be able to sign the owner out.
+      if (s.previousRefreshHash !== hash && !s.retiredRefreshHashes.includes(hash)) return { kind: 'invalid' as const };
       await this.repo.revoke({ id }, 'refresh_token_reused', em);
       return { kind: 'reused' as const, userId: s.userId };
     });
@@ -114,10 +124,15 @@ export class SessionsService implements OnModuleInit {
     return ids.length > 0;
   }
 
-  /** Every session of the user but `exceptId` (password change keeps the caller signed in). */
-  async revokeAll(userId: string, reason: string, exceptId?: string, em?: EntityManager): Promise<void> {
-    const ids = await this.repo.revoke({ userId, exceptId }, reason, em);
-    await this.announce(ids, userId);
+  /**
+   * Every session of the user but `exceptId` (password change keeps the caller signed in). Inside a
+   * transaction the revocation is announced only after it commits, so no node caches a session as
+   * active in between.
+   */
+  async revokeAll(userId: string, reason: string, exceptId?: string, tx?: Tx): Promise<void> {
+    const ids = await this.repo.revoke({ userId, exceptId }, reason, tx?.em);
+    if (tx) tx.afterCommit.push(() => this.announce(ids, userId));
+    else await this.announce(ids, userId);
   }
 
   private async announce(sessionIds: string[], userId: string): Promise<void> {

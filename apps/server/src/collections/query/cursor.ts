@@ -1,8 +1,8 @@
 import { AppError } from '../../common/app-error.js';
-import { quoteIdent } from '../schema/collection-schema.js';
-import type { SqlParams } from './filter-context.js';
+import { quoteIdent, SYSTEM_COLUMNS } from '../schema/collection-schema.js';
+import { assertSafeAlias, type SqlParams } from './filter-context.js';
 import { dateValue, isUuid } from './filter-values.js';
-import type { ValueKind } from './resolve-operand.js';
+import { SQL_TYPES } from './resolve-operand.js';
 import { sortSignature, type SortKey } from './sort.js';
 
 /** A cursor is small (at most 8 keys plus id); anything much longer is not one of ours. */
@@ -18,20 +18,13 @@ interface CursorPayload {
   v: CursorValue[];
 }
 
-const SQL_TYPES: Record<ValueKind, string> = {
-  text: 'text',
-  number: 'double precision',
-  boolean: 'boolean',
-  date: 'timestamptz',
-  uuid: 'uuid',
-  json: 'jsonb',
-};
-
 /**
  * An opaque cursor after `row`, the last row of a page. `row` may be a pg row or an API record:
  * it must hold every sort key's column; dates may be Date or ISO strings. Dates are kept as ISO
- * strings, so they round-trip exactly only at the precision the row carries: the records layer
- * stores createdAt/updatedAt (and date fields) truncated to milliseconds, which is what a JS Date holds.
+ * strings, so they round-trip exactly only at the precision the row carries. pg hands timestamptz
+ * over as a JS Date (milliseconds), so this relies on the records layer storing createdAt,
+ * updatedAt and date fields truncated to milliseconds: a stored microsecond would put the cursor
+ * just before its own row, which the next page would then repeat.
  */
 export function encodeCursor(keys: readonly SortKey[], row: Record<string, unknown>): string {
   const values = keys.map((key) => {
@@ -48,6 +41,7 @@ export function encodeCursor(keys: readonly SortKey[], row: Record<string, unkno
  * a row-value comparison `(a, b) > ($1, $2)` is wrong with NULLs and with mixed directions.
  */
 export function cursorCondition(keys: readonly SortKey[], cursor: string, params: SqlParams, alias = 'r'): string {
+  assertSafeAlias(alias);
   const values = decodeCursor(keys, cursor);
   const bound = values.map((value, i) => (value === null ? null : `${params.add(value)}::${SQL_TYPES[keys[i].kind]}`));
   const equalSoFar: string[] = [];
@@ -55,7 +49,8 @@ export function cursorCondition(keys: readonly SortKey[], cursor: string, params
   keys.forEach((key, i) => {
     const column = `${alias}.${quoteIdent(key.field)}`;
     const value = bound[i];
-    const after = afterCondition(column, value, key.desc);
+    // System columns are NOT NULL, which keeps their condition a plain range an index can serve.
+    const after = afterCondition(column, value, key.desc, !(SYSTEM_COLUMNS as readonly string[]).includes(key.field));
     if (after !== null) branches.push([...equalSoFar, after].join(' AND '));
     equalSoFar.push(value === null ? `${column} IS NULL` : `${column} = ${value}`);
   });
@@ -63,9 +58,10 @@ export function cursorCondition(keys: readonly SortKey[], cursor: string, params
 }
 
 /** Rows ordered after `value` on one key; null when none can be (the cursor sits at the key's last NULLs). */
-function afterCondition(column: string, value: string | null, desc: boolean): string | null {
+function afterCondition(column: string, value: string | null, desc: boolean, nullable: boolean): string | null {
   if (desc) return value === null ? `${column} IS NOT NULL` : `${column} < ${value}`;
-  return value === null ? null : `(${column} > ${value} OR ${column} IS NULL)`;
+  if (value === null) return null;
+  return nullable ? `(${column} > ${value} OR ${column} IS NULL)` : `${column} > ${value}`;
 }
 
 function cursorValue(key: SortKey, value: unknown): CursorValue {

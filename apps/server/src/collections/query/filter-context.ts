@@ -47,3 +47,10 @@ export class SqlParams {
     return [...this.bound];
   }
 }
+
+const ALIAS = /^[a-z_][a-z0-9_]*$/;
+
+/** Table aliases are chosen by server code, never by clients, but they are spliced into SQL, so hold them to a safe shape. */
+export function assertSafeAlias(alias: string): void {
+  if (!ALIAS.test(alias)) throw new Error(`unsafe table alias: ${alias}`);
+}

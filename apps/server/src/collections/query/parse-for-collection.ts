@@ -10,7 +10,8 @@ import { typeCompare } from './type-compare.js';
  */
 export function parseForCollection(source: string, ctx: FilterContext): Expr | null {
   // Postgres text cannot hold U+0000, so no literal containing it can ever match.
-  const nul = source.indexOf('\u0000');
+  // A query string can carry an array (`?filter=a&filter=b`); parseFilter refuses it as a bad filter.
+  const nul = typeof source === 'string' ? source.indexOf('\u0000') : -1;
   if (nul >= 0) throw invalidFilter('filters must not contain NUL characters', nul);
   let expr: Expr | null;
   try {

@@ -10,6 +10,16 @@ import { invalidFilter, ownValue } from './filter-values.js';
  */
 export type ValueKind = 'text' | 'number' | 'boolean' | 'date' | 'uuid' | 'json';
 
+/** The Postgres type a bound value of each kind is cast to (the column types of column-types.ts). */
+export const SQL_TYPES: Readonly<Record<ValueKind, string>> = {
+  text: 'text',
+  number: 'double precision',
+  boolean: 'boolean',
+  date: 'timestamptz',
+  uuid: 'uuid',
+  json: 'jsonb',
+};
+
 /** A column of the filtered collection, or of the target of one single relation (`author.name`). */
 export interface ColumnRef {
   column: string;

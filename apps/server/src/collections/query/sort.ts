@@ -1,6 +1,6 @@
 import { AppError } from '../../common/app-error.js';
 import { quoteIdent } from '../schema/collection-schema.js';
-import type { FilterContext } from './filter-context.js';
+import { assertSafeAlias, type FilterContext } from './filter-context.js';
 import { columnInfo, type ValueKind } from './resolve-operand.js';
 
 /** One ORDER BY term over a column of the collection's own table. */
@@ -12,8 +12,6 @@ export interface SortKey {
 }
 
 export const MAX_SORT_KEYS = 8;
-
-const ALIAS = /^[a-z_][a-z0-9_]*$/;
 
 /**
  * `sort=-score,title` -> keys, with `id` appended (ascending) unless the caller named it, so
@@ -44,7 +42,7 @@ export function compileSort(sort: string | undefined, ctx: FilterContext): SortK
  * both directions), spelled out because cursor.ts builds its conditions on exactly this order.
  */
 export function orderBySql(keys: readonly SortKey[], alias = 'r'): string {
-  if (!ALIAS.test(alias)) throw new Error(`unsafe table alias: ${alias}`);
+  assertSafeAlias(alias);
   return keys.map((key) => `${alias}.${quoteIdent(key.field)} ${key.desc ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}`).join(', ');
 }
 

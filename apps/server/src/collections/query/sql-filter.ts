@@ -1,15 +1,16 @@
 import type { BaseOp, Expr } from '@basalt/filter';
 import { quoteIdent, tableRef } from '../schema/collection-schema.js';
 import { compareResolved } from './compare-values.js';
-import type { FilterContext, SqlParams } from './filter-context.js';
+import { assertSafeAlias, type FilterContext, type SqlParams } from './filter-context.js';
 import { escapeLike, toIso } from './filter-values.js';
-import type { ValueKind } from './resolve-operand.js';
-import { typeCompare, type Normal, type Side, type TypedCompare } from './type-compare.js';
+import { SQL_TYPES, type ValueKind } from './resolve-operand.js';
+import { NO_ID, typeCompare, type Normal, type Side, type TypedCompare } from './type-compare.js';
 
 /*
  * Semantics, identical here and in memory-filter.ts / compare-values.ts:
  * - `=` / `!=` are null-safe (IS [NOT] DISTINCT FROM). For text NULL and '' are one value, so
- *   `title = ''` and `title = null` both match a missing title. `''` compared with an id is null.
+ *   `title = ''` and `title = null` both match a missing title. `''` compared with an id is "no
+ *   id": it equals nothing, NULL included (so a guest's `author = @request.auth.id` is false).
  * - `<` `<=` `>` `>=` on numbers, dates and text; a NULL side makes them false. Text orders by
  *   code point: COLLATE "C" here, compareText() in JS.
  * - `~` / `!~`: case-insensitive contains on text, `%` `_` `\` literal, NULL read as ''; lower()
@@ -20,12 +21,16 @@ import { typeCompare, type Normal, type Side, type TypedCompare } from './type-c
  *   of another JSON type reads as null.
  * - `author.name` follows one single relation with a scalar subquery (NULL when the relation is
  *   empty or dangling); the target's rules are not applied.
- * - Two-valued logic: every comparison is COALESCE(<cmp>, false), so `!` and `||` never meet NULL.
+ * - Two-valued logic: no comparison ever yields NULL, so `!` and `||` never meet it. In general
+ *   that is COALESCE(<cmp>, false); a column against a constant is written `(col = $1 AND col IS
+ *   NOT NULL)` and the like instead, which is as NULL-free but leaves the comparison visible to
+ *   the planner, so indexes still serve rules such as `author = @request.auth.id`.
  * - A comparison of two constants (`@request.auth.id != ''`) is decided here, in JS, as TRUE/FALSE.
  * Values are always bind parameters; identifiers come from the schema through quoteIdent.
  */
 
-const ALIAS = /^[a-z_][a-z0-9_]*$/;
+/** Stands for NO_ID until scalar() decides the comparison; it is never left in the SQL. */
+const NO_ID_SQL = '<no id>';
 
 /** `c < col` is `col > c`; contains is not symmetric, so it has no mirror. */
 const FLIPPED: Partial<Record<BaseOp, BaseOp>> = { '=': '=', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
@@ -44,23 +49,16 @@ function isPlainColumn(side: Side): boolean {
   return side.type === 'column' && !side.ref.relation && side.jsonKey === undefined && !side.multi;
 }
 
-const SQL_TYPES: Record<ValueKind, string> = {
-  text: 'text',
-  number: 'double precision',
-  boolean: 'boolean',
-  date: 'timestamptz',
-  uuid: 'uuid',
-  json: 'jsonb',
-};
-
 /**
  * Compiles a parsed filter to a boolean SQL expression over `app."<collection>" <alias>`. Never
  * yields NULL. Throws `invalid_filter` when the filter does not type-check against `ctx`.
  */
 export function compileFilter(expr: Expr | null, ctx: FilterContext, params: SqlParams, alias = 'r'): string {
-  // The alias is chosen by server code, never by a client, but it is spliced in, so hold it to a safe shape.
-  if (!ALIAS.test(alias)) throw new Error(`unsafe table alias: ${alias}`);
-  return new FilterCompiler(ctx, params, alias).expr(expr);
+  assertSafeAlias(alias);
+  const sql = new FilterCompiler(ctx, params, alias).expr(expr);
+  // Cannot happen (no value or identifier can spell it), but a stray placeholder must never reach Postgres.
+  if (sql.includes(NO_ID_SQL)) throw new Error('compileFilter left a "no id" placeholder in the SQL');
+  return sql;
 }
 
 class FilterCompiler {
@@ -91,11 +89,22 @@ class FilterCompiler {
       // Some element of the list must satisfy the comparison with the other side. EXISTS is never NULL.
       const element = `${this.alias}_el.v`;
       const list = t.arraySide === 'left' ? t.left : t.right;
+      if (list.type === 'constant' && !Array.isArray(list.value)) return 'FALSE'; // a missing list is empty
+      let listSql: string;
+      if (list.type === 'constant' && t.kind === 'uuid') {
+        // NO_ID elements cannot be bound as uuids, and need not be: each equals nothing and differs from everything.
+        const ids = (list.value as Normal[]).filter((id) => id !== NO_ID);
+        if (ids.length < (list.value as Normal[]).length && t.op === '!=') return 'TRUE';
+        if (ids.length === 0) return 'FALSE';
+        listSql = this.constant(ids, t.kind);
+      } else {
+        listSql = this.side(list, t.kind);
+      }
       const cmp =
         t.arraySide === 'left'
           ? this.scalar(t.op, t.kind, element, this.rightHand(t.op, t.kind, t.right))
           : this.scalar(t.op, t.kind, this.side(t.left, t.kind), isContains(t.op) ? likePattern(element) : element);
-      return `EXISTS (SELECT 1 FROM unnest(${this.side(list, t.kind)}) AS ${this.alias}_el(v) WHERE ${cmp})`;
+      return `EXISTS (SELECT 1 FROM unnest(${listSql}) AS ${this.alias}_el(v) WHERE ${cmp})`;
     }
     const flipped = FLIPPED[t.op];
     if (isPlainColumn(t.left) && t.right.type === 'constant') return this.columnVsConstant(t.op, t.kind, t.left, t.right.value as Normal);
@@ -111,7 +120,7 @@ class FilterCompiler {
    */
   private columnVsConstant(op: BaseOp, kind: ValueKind, side: Side, value: Normal): string {
     const col = this.side(side, kind);
-    if (kind === 'json') return this.scalar(op, kind, col, this.constant(value, kind));
+    if (kind === 'json' || (kind === 'uuid' && value === NO_ID)) return this.scalar(op, kind, col, this.constant(value, kind));
     if (isContains(op)) return this.scalar(op, kind, col, this.constantPattern(value));
     const empty = value === null || (kind === 'text' && value === '');
     if (op === '=') {
@@ -150,6 +159,7 @@ class FilterCompiler {
       const both = `(${isNull(a)} AND ${isNull(b)})`;
       return op === '=' ? both : `NOT ${both}`;
     }
+    if (kind === 'uuid' && (a === NO_ID_SQL || b === NO_ID_SQL)) return op === '=' ? 'FALSE' : 'TRUE';
     if (op === '=') return `${a} IS NOT DISTINCT FROM ${b}`;
     if (op === '!=') return `${a} IS DISTINCT FROM ${b}`;
     return `${a} ${op} ${b}`;
@@ -196,6 +206,7 @@ class FilterCompiler {
     const type = SQL_TYPES[kind];
     // NULL is not a value worth a parameter, and an unused parameter would break the statement.
     if (value === null) return `NULL::${type}`;
+    if (kind === 'uuid' && value === NO_ID) return NO_ID_SQL;
     const bind = (v: Normal) => (kind === 'date' && typeof v === 'number' ? toIso(v) : v);
     if (Array.isArray(value)) return `${this.params.add(value.map(bind))}::${type}[]`;
     return `${this.params.add(bind(value))}::${type}`;

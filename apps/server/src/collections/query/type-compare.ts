@@ -4,10 +4,17 @@ import { invalidFilter, isUuid, parseTimestamp } from './filter-values.js';
 import { resolveOperand, type ColumnRef, type ConstantValue, type ResolvedOperand, type ValueKind } from './resolve-operand.js';
 
 /**
- * A constant after typing: text and json keep strings (json only null), numbers and booleans stay,
- * dates become epoch milliseconds, uuids are lowercased and `''` becomes null.
+ * A value as both engines compare it: text, numbers and booleans as they are; dates as epoch
+ * milliseconds; uuids lowercased (or NO_ID); json only as null or not (any non-null marker).
  */
 export type Normal = string | number | boolean | null;
+
+/**
+ * `''` compared with an id: "no id", as a guest's `@request.auth.id` is. It equals no id and not
+ * NULL either, so `author = @request.auth.id` matches nothing for a guest (rather than every
+ * record without an author) and `!=` holds for every record. `author = null` tests for "empty".
+ */
+export const NO_ID = '';
 
 export type Side =
   | {
@@ -51,7 +58,7 @@ export function typeCompare(expr: CompareExpr, ctx: FilterContext): TypedCompare
   const op = baseOp(expr.op);
   const kind = unify(shapeOf(left), shapeOf(right), op, left, right);
   if (!OPS_BY_KIND[kind].includes(op)) {
-    throw invalidFilter(`operator ${expr.op} does not apply to ${kind === 'json' ? 'json values' : `${kind} values`}`, expr.start);
+    throw invalidFilter(`operator ${expr.op} does not apply to ${kind} values`, expr.start);
   }
   return { op, kind, arraySide, left: toSide(left, kind), right: toSide(right, kind) };
 }
@@ -64,6 +71,10 @@ function checkArrays(expr: CompareExpr, left: ResolvedOperand, right: ResolvedOp
   const [l, r] = [isList(left), isList(right)];
   if (l && r) throw invalidFilter(`both sides of ${expr.op} are lists; one side must be a single value`, expr.start);
   if (isAnyOp(expr.op)) {
+    // A list the request does not carry (`@request.body.tags` left out, a user without labels) is
+    // an empty list, so the rule is simply false instead of failing the request.
+    if (!l && !r && isMissingContextValue(left)) return 'left';
+    if (!l && !r && isMissingContextValue(right)) return 'right';
     if (!l && !r) {
       throw invalidFilter(`${expr.op} needs a multi-valued field or a list on one side, but ${describe(left)} and ${describe(right)} are single values`, expr.start);
     }
@@ -72,6 +83,10 @@ function checkArrays(expr: CompareExpr, left: ResolvedOperand, right: ResolvedOp
   const list = l ? left : r ? right : null;
   if (list) throw invalidFilter(`${describe(list)} holds several values; use ?${expr.op} to match any of them`, list.node.start);
   return null;
+}
+
+function isMissingContextValue(operand: ResolvedOperand): boolean {
+  return operand.type === 'constant' && operand.value === null && (operand.node.type === 'auth' || operand.node.type === 'body');
 }
 
 function shapeOf(operand: ResolvedOperand): Shape {
@@ -125,16 +140,16 @@ function unify(a: Shape, b: Shape, op: BaseOp, left: ResolvedOperand, right: Res
     if (!JSON_KEY_KINDS.includes(kind)) throw mismatch(`cannot compare a json key with ${describe(operand)}`, operand);
     return kind;
   }
-  return constantsKind((a as { of: ConstantClass }).of, (b as { of: ConstantClass }).of, right);
+  return constantsKind((a as { of: ConstantClass }).of, (b as { of: ConstantClass }).of, left, right);
 }
 
 /** Two constants (folded before any SQL runs): a string meets a date as a timestamp. */
-function constantsKind(a: ConstantClass, b: ConstantClass, right: ResolvedOperand): ValueKind {
+function constantsKind(a: ConstantClass, b: ConstantClass, left: ResolvedOperand, right: ResolvedOperand): ValueKind {
   if (a === 'null' && b === 'null') return 'text';
   if (a === 'null') return kindOfClass(b as Exclude<ConstantClass, 'null'>);
   if (b === 'null' || a === b) return kindOfClass(a);
   if ((a === 'string' && b === 'date') || (a === 'date' && b === 'string')) return 'date';
-  throw mismatch(`cannot compare a ${a} with a ${b}`, right);
+  throw mismatch(`cannot compare ${describe(left)} with ${describe(right)}`, right);
 }
 
 function kindOfClass(c: Exclude<ConstantClass, 'null'>): ValueKind {
@@ -163,8 +178,7 @@ function normalize(value: ConstantValue, kind: ValueKind, operand: ResolvedOpera
   }
   if (kind === 'uuid') {
     const text = value as string;
-    // '' is "no id" (a guest's @request.auth.id, an empty relation): it behaves as null.
-    if (text === '') return null;
+    if (text === '') return NO_ID;
     if (!isUuid(text)) throw mismatch(`${JSON.stringify(text)} is not a valid id`, operand);
     return text.toLowerCase();
   }

@@ -28,6 +28,8 @@ export interface WriteRequest {
 export interface Tx {
   em: EntityManager;
   events: RecordChangedEvent[];
+  /** Work that must only happen once the transaction has committed (e.g. announcing revoked sessions). */
+  afterCommit: Array<() => Promise<void>>;
 }
 
 /** The records API: each call is one caller, one transaction for writes, events after commit. */
@@ -85,9 +87,10 @@ export class RecordsService {
 
   /** Runs `work` in one transaction and publishes its events after the commit. */
   async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const events: RecordChangedEvent[] = [];
-    const result = await this.ds.transaction((em) => work({ em, events }));
-    for (const event of events) await this.events.publish('record.changed', event);
+    const tx: Omit<Tx, 'em'> = { events: [], afterCommit: [] };
+    const result = await this.ds.transaction((em) => work({ ...tx, em }));
+    for (const event of tx.events) await this.events.publish('record.changed', event);
+    for (const task of tx.afterCommit) await task();
     return result;
   }
 
