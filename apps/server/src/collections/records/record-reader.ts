@@ -150,7 +150,7 @@ export function parseExpand(schema: CollectionSchema, paths: string[], registry:
     let node = root;
     let current = schema;
     for (const part of parts) {
-      const field = Object.hasOwn(Object.fromEntries(current.fields.map((f) => [f.name, f])), part) ? fieldOf(current, part) : undefined;
+      const field = fieldOf(current, part);
       if (!field || field.type !== 'relation' || (field.hidden && !hidden)) throw expandError(path, `${part} is not a relation field of ${current.name}`);
       current = registry.get(field.collection)!;
       if (!node.has(part)) node.set(part, new Map());
