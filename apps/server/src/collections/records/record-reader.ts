@@ -109,21 +109,13 @@ export class RecordReader {
       const target = this.registry.get(field.collection)!;
       const ids = [...new Set(records.flatMap((r) => idsOf(r[fieldName])))];
       const found = new Map<string, BaseRecord>();
-      if (ids.length) {
-        let access: Access;
-        try {
-          access = accessFor(scope.principal, target, 'view');
-        } catch {
-          access = { kind: 'rule', rule: '' };
-          ids.length = 0; // the caller may view none of them
-        }
-        if (ids.length) {
-          const params = new SqlParams();
-          const idsParam = params.add(ids);
-          const rule = this.ruleSql(access, scope, target, params);
-          const rows = await db.query(`SELECT r.* FROM ${tableRef(target.name)} r WHERE r."id" = ANY(${idsParam}::uuid[]) AND ${rule}`, params.values);
-          for (const row of rows) found.set(row.id, rowToRecord(target, row));
-        }
+      const access = viewAccess(scope, target);
+      if (ids.length && access) {
+        const params = new SqlParams();
+        const idsParam = params.add(ids);
+        const rule = this.ruleSql(access, scope, target, params);
+        const rows = await db.query(`SELECT r.* FROM ${tableRef(target.name)} r WHERE r."id" = ANY(${idsParam}::uuid[]) AND ${rule}`, params.values);
+        for (const row of rows) found.set(row.id, rowToRecord(target, row));
       }
       if (children.size) await this.expandLevel(db, scope, target, [...found.values()], children);
       for (const r of records) {
@@ -135,6 +127,15 @@ export class RecordReader {
 }
 
 type ExpandTree = Map<string, ExpandTree>;
+
+/** The caller's view access to a collection, or null when it may view none of its records (no error: expand just leaves them out). */
+function viewAccess(scope: RequestScope, schema: CollectionSchema): Access | null {
+  try {
+    return accessFor(scope.principal, schema, 'view');
+  } catch {
+    return null;
+  }
+}
 
 function idsOf(v: unknown): string[] {
   if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
