@@ -57,6 +57,13 @@ describe('auth rate limits', () => {
     expect(Number(last!.headers.get('retry-after'))).toBeLessThanOrEqual(60);
   });
 
+  it('limits OAuth2 sign-in starts per IP', async () => {
+    await limits({ oauth2: { max: 2, windowSeconds: 60 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await api('GET', '/api/auth/oauth2/nowhere/start?redirectUri=http%3A%2F%2F127.0.0.1%2Fdone')).status);
+    expect(statuses).toEqual([404, 404, 429]);
+  });
+
   it('locks an account after 10 failed sign-ins, even for the right password, and says so', async () => {
     await limits({ login: { max: 1000, windowSeconds: 60 }, signup: { max: 1000, windowSeconds: 60 } });
     const victim = await signUp();

@@ -44,6 +44,8 @@ export interface RateLimitSettings {
   signup: RateLimitRule;
   passwordReset: RateLimitRule;
   verification: RateLimitRule;
+  /** OAuth2 sign-in starts and code exchanges (each start stores a state). */
+  oauth2: RateLimitRule;
 }
 
 export interface Settings {

@@ -19,6 +19,7 @@ export const DEFAULT_SETTINGS: Settings = {
     signup: { max: 30, windowSeconds: 600 },
     passwordReset: { max: 5, windowSeconds: 900 },
     verification: { max: 10, windowSeconds: 900 },
+    oauth2: { max: 100, windowSeconds: 300 },
   },
 };
 

@@ -61,7 +61,7 @@ export class AuthRateLimits {
 }
 
 function describe(action: LimitedAction): string {
-  return { login: 'sign-in', signup: 'sign-up', passwordReset: 'password reset', verification: 'verification' }[action];
+  return { login: 'sign-in', signup: 'sign-up', passwordReset: 'password reset', verification: 'verification', oauth2: 'OAuth2 sign-in' }[action];
 }
 
 function tooMany(message: string, retryAfter: number): AppError {

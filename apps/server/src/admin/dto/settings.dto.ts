@@ -69,6 +69,7 @@ export class RateLimitSettingsDto {
   @ValidateNested() @Type(() => RateLimitRuleDto) signup!: RateLimitRuleDto;
   @ValidateNested() @Type(() => RateLimitRuleDto) passwordReset!: RateLimitRuleDto;
   @ValidateNested() @Type(() => RateLimitRuleDto) verification!: RateLimitRuleDto;
+  @ValidateNested() @Type(() => RateLimitRuleDto) oauth2!: RateLimitRuleDto;
 }
 
 export const SETTINGS_GROUP_DTOS = {

@@ -4,6 +4,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Errors } from '../../common/app-error.js';
 import type { BasaltRequest } from '../../common/request-context.js';
+import { AuthRateLimits } from '../auth-rate-limits.js';
 import { OAuth2Accounts } from './oauth2-accounts.service.js';
 import { OAuth2ExchangeDto } from './oauth2.dto.js';
 import { OAuth2Providers } from './oauth2-providers.service.js';
@@ -19,6 +20,7 @@ export class OAuth2Controller {
     private readonly providers: OAuth2Providers,
     private readonly signIn: OAuth2SignIn,
     private readonly accounts: OAuth2Accounts,
+    private readonly limits: AuthRateLimits,
   ) {}
 
   @Get('providers')
@@ -32,8 +34,10 @@ export class OAuth2Controller {
     @Param('provider') provider: string,
     @Query('redirectUri') redirectUri: unknown,
     @Query('codeChallenge') codeChallenge: unknown,
+    @Req() req: BasaltRequest,
     @Res() res: Response,
   ): Promise<void> {
+    await this.limits.enforce('oauth2', [`start-ip:${req.ip}`]);
     redirect(res, await this.signIn.start(provider, redirectUri, codeChallenge));
   }
 
@@ -50,7 +54,8 @@ export class OAuth2Controller {
 
   @Post('exchange')
   @HttpCode(200)
-  exchange(@Body() body: OAuth2ExchangeDto, @Req() req: BasaltRequest): Promise<AuthResponse | MfaRequiredResponse> {
+  async exchange(@Body() body: OAuth2ExchangeDto, @Req() req: BasaltRequest): Promise<AuthResponse | MfaRequiredResponse> {
+    await this.limits.enforce('oauth2', [`exchange-ip:${req.ip}`]);
     return this.accounts.exchange(body.code, body.codeVerifier, { userAgent: req.headers['user-agent'] ?? null, ip: req.ip ?? null });
   }
 }
