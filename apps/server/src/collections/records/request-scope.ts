@@ -1,5 +1,4 @@
 import type { Principal } from '@basalt/contracts';
-import type { Expr } from '@basalt/filter';
 import type { AuthValues, FilterContext } from '../query/filter-context.js';
 import type { CollectionSchema, SchemaLookup } from '../schema/collection-schema.js';
 import { seesHidden } from './record-access.js';
@@ -37,5 +36,3 @@ export async function authValuesFor(principal: Principal, db: Executor): Promise
   for (const [k, v] of Object.entries(record)) if (v instanceof Date) record[k] = v.toISOString();
   return { ...record, id: principal.id, roles: (row?.roles as string[] | undefined) ?? principal.roles };
 }
-
-export type ParsedRule = Expr | null;
