@@ -1,12 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
+import { freePort } from '@basalt/testkit';
 import type { EventName } from '@basalt/contracts';
 import { MemoryEventBus } from '../../src/infra/events/memory-event-bus.driver.js';
 import { RedisEventBus, type RedisEventBusOptions } from '../../src/infra/events/redis-event-bus.driver.js';
 import { eventBusContract, eventually } from './events.contract.js';
+import { REDIS_SERVER_BIN, retry, startRedis, stopRedis } from './private-redis.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -14,49 +12,6 @@ const REDIS_URL = 'redis://127.0.0.1:6379';
 function errorLog() {
   const errors: Array<{ err: unknown; eventName: EventName }> = [];
   return { errors, onError: (err: unknown, eventName: EventName) => void errors.push({ err, eventName }) };
-}
-
-/** A private redis-server that a test may stop and start again; null when it is not installed. */
-const REDIS_SERVER_BIN = (process.env['PATH'] ?? '').split(delimiter).map((dir) => join(dir, 'redis-server')).find((bin) => existsSync(bin)) ?? null;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startRedis(bin: string, port: number): Promise<ChildProcess> {
-  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let attempt = 0; ; attempt++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = createConnection(port, '127.0.0.1', () => resolve(true)).on('error', () => resolve(false));
-      socket.once('connect', () => socket.destroy());
-    });
-    if (up) return child;
-    if (attempt > 200) throw new Error('redis-server did not start');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-async function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
-
-async function retry<T>(work: () => Promise<T>, timeoutMs = 10000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await work();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 }
 
 describe('MemoryEventBus', () => {
