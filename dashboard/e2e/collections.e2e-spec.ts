@@ -3,28 +3,21 @@
  * by playwright-core, against a live server from the testkit on the embedded drivers. The scenarios
  * run in order on one page, building on each other like a person's session.
  */
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startBasalt, TEST_ADMIN } from '@basalt/testkit';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchBrowser, screenshot as saveScreenshot, see as seeOn } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let server: Awaited<ReturnType<typeof startBasalt>> | undefined;
 let browser: Browser | undefined;
 let page: Page;
+const see = (locator: Locator, what: string, timeout?: number) => seeOn(page, locator, what, timeout);
+const screenshot = (name: string) => saveScreenshot(page, `collections-${name}`);
 let adminToken = '';
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}. Install Debian's package: apt-get update && apt-get install -y chromium`);
-  }
   server = await startBasalt({ drivers: 'embedded' });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(10_000);
+  ({ browser, page } = await launchBrowser({ width: 1280, height: 900 }));
   const auth = await api('POST', '/api/admin/auth', { email: TEST_ADMIN.email, password: TEST_ADMIN.password }, '');
   adminToken = (auth.body as { token: string }).token;
 }, 120_000);
@@ -42,21 +35,6 @@ async function api(method: string, path: string, body?: unknown, token = adminTo
   const response = await fetch(new URL(path, server!.url), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
   return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-}
-
-/** Waits until a person would see `locator`; on failure says what the page showed instead. */
-async function see(locator: Locator, what: string, timeout = 10_000): Promise<Locator> {
-  try {
-    await locator.first().waitFor({ state: 'visible', timeout });
-    return locator.first();
-  } catch {
-    const shown = await page.locator('body').innerText().catch(() => '(page not readable)');
-    throw new Error(`Expected to see ${what} at ${page.url()}, but the page shows:\n${shown}`);
-  }
-}
-
-async function screenshot(name: string): Promise<void> {
-  await page.screenshot({ path: join(tmpdir(), `dashboard-collections-${name}.png`), fullPage: true });
 }
 
 async function toast(text: string | RegExp, what: string): Promise<void> {

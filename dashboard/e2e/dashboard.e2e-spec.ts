@@ -3,50 +3,28 @@
  * live server started by the testkit on the embedded drivers. The scenarios run in order on one
  * browser page, the way a person would go through them after a first start.
  */
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startBasalt } from '@basalt/testkit';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchBrowser, screenshot as saveScreenshot, see as seeOn } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
 
 let server: Awaited<ReturnType<typeof startBasalt>> | undefined;
 let browser: Browser | undefined;
 let page: Page;
+const see = (locator: Locator, what: string, timeout?: number) => seeOn(page, locator, what, timeout);
+const screenshot = (name: string) => saveScreenshot(page, `${name}`);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}. Install Debian's package: apt-get update && apt-get install -y chromium`);
-  }
   // No bootstrap admin: the server must print its one-time setup link.
   server = await startBasalt({ drivers: 'embedded', env: { BASALT_ADMIN_EMAIL: '', BASALT_ADMIN_PASSWORD: '' } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(10_000);
+  ({ browser, page } = await launchBrowser());
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-/** Waits until a person would see `locator`; on failure says what the page showed instead. */
-async function see(locator: Locator, what: string, timeout = 10_000): Promise<Locator> {
-  try {
-    await locator.first().waitFor({ state: 'visible', timeout });
-    return locator.first();
-  } catch {
-    const shown = await page.locator('body').innerText().catch(() => '(page not readable)');
-    throw new Error(`Expected to see ${what} at ${page.url()}, but the page shows:\n${shown}`);
-  }
-}
-
-async function screenshot(name: string): Promise<void> {
-  await page.screenshot({ path: join(tmpdir(), `dashboard-${name}.png`), fullPage: true });
-}
 
 async function openPage(label: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
