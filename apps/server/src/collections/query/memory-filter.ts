@@ -59,16 +59,8 @@ function sideValue(side: Side, kind: ValueKind, record: ApiRecord, related: Rela
 
 /** Mirrors the SQL: a key whose JSON type does not suit the comparison reads as null. */
 function jsonKeyValue(value: unknown, kind: ValueKind): Normal {
-  switch (kind) {
-    case 'text':
-      return typeof value === 'string' ? value : null;
-    case 'number':
-      return typeof value === 'number' ? value : null;
-    case 'boolean':
-      return typeof value === 'boolean' ? value : null;
-    default:
-      return value === undefined || value === null ? null : true;
-  }
+  if (kind === 'text' || kind === 'number' || kind === 'boolean') return normalizeStored(value, kind);
+  return value === undefined || value === null ? null : true;
 }
 
 /** A stored value as the comparison sees it; anything of the wrong type is treated as missing. */

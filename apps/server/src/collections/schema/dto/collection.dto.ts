@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsArray, IsIn, IsObject, IsOptional, IsString } from 'class-validator';
 
 /**
@@ -30,24 +30,5 @@ export class CreateCollectionDto {
   rules?: Record<string, unknown>;
 }
 
-export class UpdateCollectionDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  name?: string;
-
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' } })
-  @IsOptional()
-  @IsArray()
-  fields?: unknown[];
-
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' } })
-  @IsOptional()
-  @IsArray()
-  indexes?: unknown[];
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
-  @IsObject()
-  rules?: Record<string, unknown>;
-}
+/** Every part optional; `kind` is fixed at creation. */
+export class UpdateCollectionDto extends PartialType(OmitType(CreateCollectionDto, ['kind'] as const)) {}
