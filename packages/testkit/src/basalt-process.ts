@@ -23,9 +23,12 @@ export interface StartOptions {
 
 export const TEST_ADMIN = { email: 'admin@basalt.test', password: 'correct-horse-battery' } as const;
 
-/** Where `npm run build` put the server. */
+/**
+ * Where `npm run build` put the server. `BASALT_SERVER_DIST` names another output folder inside
+ * apps/server (e.g. `dist-wip`), so work in progress can be built and tested beside a stable build.
+ */
 export function serverEntry(): string {
-  return join(dirname(require.resolve('@basalt/server/package.json')), 'dist', 'main.js');
+  return join(dirname(require.resolve('@basalt/server/package.json')), process.env.BASALT_SERVER_DIST ?? 'dist', 'main.js');
 }
 
 export function testDrivers(): DriverSet {
