@@ -8,6 +8,7 @@ import { HealthModule } from './health/health.module.js';
 import { InfraModule, type InfraOptions } from './infra/infra.module.js';
 import { JobQueue } from './infra/queue/job-queue.port.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { StorageModule } from './storage/storage.module.js';
 
 /** Starts taking jobs once every module has registered its handlers (the root module boots last). */
 @Injectable()
@@ -27,7 +28,7 @@ export class AppModule {
   static forRoot(infra: InfraOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(infra), CommonModule, AdminModule, AuthModule, CollectionsModule, HealthModule, MetricsModule],
+      imports: [InfraModule.forRoot(infra), CommonModule, AdminModule, AuthModule, CollectionsModule, HealthModule, MetricsModule, StorageModule],
       providers: [QueueStarter],
     };
   }

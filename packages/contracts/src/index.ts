@@ -7,3 +7,4 @@ export * from './collections';
 export * from './auth';
 export * from './jobs';
 export * from './events';
+export * from './storage';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BatchController } from './records/batch.controller.js';
+import { FileFieldGuard } from './records/file-field-guard.js';
 import { RecordReader } from './records/record-reader.js';
 import { RecordWriter } from './records/record-writer.js';
 import { RecordsController } from './records/records.controller.js';
@@ -12,7 +13,7 @@ import { SchemaRegistry } from './schema/schema-registry.js';
 
 @Module({
   controllers: [CollectionsController, RecordsController, BatchController],
-  providers: [CollectionsRepository, SchemaRegistry, CollectionsService, RuleCache, RecordReader, RecordWriter, RecordsService],
-  exports: [SchemaRegistry, RecordsService],
+  providers: [CollectionsRepository, SchemaRegistry, CollectionsService, RuleCache, RecordReader, RecordWriter, RecordsService, FileFieldGuard],
+  exports: [SchemaRegistry, RecordsService, FileFieldGuard],
 })
 export class CollectionsModule {}

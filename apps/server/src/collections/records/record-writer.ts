@@ -1,4 +1,4 @@
-import type { BaseRecord, RecordChangedEvent } from '@basalt/contracts';
+import type { BaseRecord, Field, RecordChangedEvent } from '@basalt/contracts';
 import { Injectable } from '@nestjs/common';
 import { AppError, Errors } from '../../common/app-error.js';
 import { uuidv7 } from '../../common/ids.js';
@@ -6,6 +6,7 @@ import { SqlParams } from '../query/filter-context.js';
 import { type CollectionSchema, isMulti, quoteIdent, tableRef } from '../schema/collection-schema.js';
 import { SchemaRegistry } from '../schema/schema-registry.js';
 import { toColumn } from './field-values.js';
+import { type FileFieldClaim, FileFieldGuard } from './file-field-guard.js';
 import { accessFor } from './record-access.js';
 import { checkRecordInput } from './record-input.js';
 import { etagOf, rowToRecord } from './record-mapper.js';
@@ -27,15 +28,18 @@ export class RecordWriter {
   constructor(
     private readonly registry: SchemaRegistry,
     private readonly reader: RecordReader,
+    private readonly files: FileFieldGuard,
   ) {}
 
   async create(tx: Executor, scope: RequestScope, schema: CollectionSchema, body: unknown): Promise<WriteResult> {
     const access = accessFor(scope.principal, schema, 'create');
     const input = checkRecordInput(schema, body, 'create', scope.hidden);
     await this.checkMultiRelations(tx, input.values);
+    const id = input.id ?? uuidv7();
+    await this.claimFiles(tx, scope, schema, id, input.values, null);
     const params = new SqlParams();
     const columns = ['"id"'];
-    const values = [params.add(input.id ?? uuidv7())];
+    const values = [params.add(id)];
     for (const [field, value] of input.values) {
       columns.push(quoteIdent(field.name));
       values.push(`${params.add(toColumn(field, value))}`);
@@ -57,6 +61,7 @@ export class RecordWriter {
     assertMatches(before, ifMatch);
     const input = checkRecordInput(schema, body, 'update', scope.hidden);
     await this.checkMultiRelations(tx, input.values);
+    await this.claimFiles(tx, scope, schema, id, input.values, before);
     const params = new SqlParams();
     const idParam = params.add(id);
     const sets = [`"updatedAt" = GREATEST(date_trunc('milliseconds', clock_timestamp()), "updatedAt" + interval '1 millisecond')`];
@@ -95,7 +100,7 @@ export class RecordWriter {
   }
 
   /** Multi relations have no foreign key: check that every id exists. */
-  private async checkMultiRelations(tx: Executor, values: Map<import('@basalt/contracts').Field, unknown>): Promise<void> {
+  private async checkMultiRelations(tx: Executor, values: Map<Field, unknown>): Promise<void> {
     const problems: Record<string, string> = {};
     for (const [field, value] of values) {
       if (field.type !== 'relation' || !isMulti(field) || !Array.isArray(value) || value.length === 0) continue;
@@ -105,6 +110,22 @@ export class RecordWriter {
       if (missing.length) problems[field.name] = `no record with id ${missing[0]}`;
     }
     if (Object.keys(problems).length) throw Errors.validation(problems);
+  }
+
+  /**
+   * File fields may hold only files of their bucket the caller may read and no other record owns;
+   * taking one attaches it to this record. Ids the record already held are not judged again.
+   */
+  private async claimFiles(tx: Executor, scope: RequestScope, schema: CollectionSchema, id: string, values: Map<Field, unknown>, before: BaseRecord | null): Promise<void> {
+    const fields: FileFieldClaim[] = [];
+    for (const [field, value] of values) {
+      if (field.type !== 'file') continue;
+      // Held by any file field of this record on the same bucket (moving a file between fields is fine).
+      const held = new Set(schema.fields.flatMap((f) => (f.type === 'file' && f.bucket === field.bucket ? [before?.[f.name]].flat() : [])));
+      const ids = [value].flat().filter((v): v is string => typeof v === 'string' && !held.has(v));
+      fields.push({ fieldId: field.id ?? field.name, field: field.name, bucket: field.bucket, ids });
+    }
+    await this.files.claim(tx, scope.principal, scope.auth, { collectionId: schema.id, recordId: id }, fields);
   }
 
   /**

@@ -13,8 +13,8 @@ export interface S3BlobStoreOptions {
   region: string;
   bucket: string;
   /**
-   * Bytes buffered per multipart part (S3 minimum 5 MiB, default 16 MiB). One part is held in
-   * memory per upload in flight; an object may have 10 000 parts (156 GiB at the default).
+   * Bytes buffered per multipart part (S3 minimum and default 5 MiB). A part is held in memory
+   * per upload in flight; an object may have 10 000 parts (48 GiB at the default).
    */
   partSize?: number;
   /** How long ping() waits for the endpoint. Default 3000 ms. */
@@ -50,7 +50,7 @@ export class S3BlobStore extends BlobStore {
     super();
     this.bucket = options.bucket;
     this.region = options.region;
-    this.partSize = options.partSize ?? 16 * 1024 * 1024;
+    this.partSize = options.partSize ?? MIN_PART_SIZE;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 3000;
     if (this.partSize < MIN_PART_SIZE) throw new Error(`partSize must be at least ${MIN_PART_SIZE} bytes`);
     // Our own agent, so close() can drop its kept-alive sockets.
@@ -194,25 +194,30 @@ export function parseS3Endpoint(url: string): S3Endpoint {
 /**
  * Cuts a stream into `partSize` buffers. One part more than needed is read ahead, so the last
  * part is known to be the last when it is handed out (a body of one part needs no multipart).
+ * Chunks are copied into one preallocated buffer per part, so a part costs its size once (not a
+ * list of chunks plus a concatenated copy of them). Pages of the buffer a small body never
+ * touches are never made resident.
  */
 async function* splitIntoParts(body: Readable, partSize: number): AsyncGenerator<{ data: Buffer; last: boolean }> {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  let part: Buffer | null = null;
+  let filled = 0;
   for await (const chunk of body as AsyncIterable<Buffer | string>) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    pending.push(buffer);
-    pendingBytes += buffer.length;
-    if (pendingBytes > partSize) {
-      let all = Buffer.concat(pending, pendingBytes);
-      while (all.length > partSize) {
-        yield { data: all.subarray(0, partSize), last: false };
-        all = all.subarray(partSize);
+    let data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    while (data.length > 0) {
+      if (part !== null && filled === partSize) {
+        // A byte beyond a full part exists, so the full part is not the last.
+        yield { data: part, last: false };
+        part = null;
+        filled = 0;
       }
-      pending = [all];
-      pendingBytes = all.length;
+      part ??= Buffer.allocUnsafe(partSize);
+      const n = Math.min(data.length, partSize - filled);
+      data.copy(part, filled, 0, n);
+      filled += n;
+      data = data.subarray(n);
     }
   }
-  yield { data: Buffer.concat(pending, pendingBytes), last: true };
+  yield { data: part === null ? Buffer.alloc(0) : part.subarray(0, filled), last: true };
 }
 
 function isNotFound(err: unknown): boolean {

@@ -3,6 +3,7 @@ import { Collections1732200000000 } from './1732200000000-collections.js';
 import { Auth1732300000000 } from './1732300000000-auth.js';
 import { MfaAttempts1732400000000 } from './1732400000000-mfa-attempts.js';
 import { RetiredRefreshHashes1732500000000 } from './1732500000000-retired-refresh-hashes.js';
+import { Storage1732600000000 } from './1732600000000-storage.js';
 
 /** In order. A new migration is appended here; an applied one is never edited. */
 export const SYSTEM_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const SYSTEM_MIGRATIONS = [
   Auth1732300000000,
   MfaAttempts1732400000000,
   RetiredRefreshHashes1732500000000,
+  Storage1732600000000,
 ];
