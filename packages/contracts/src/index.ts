@@ -8,3 +8,4 @@ export * from './auth';
 export * from './jobs';
 export * from './events';
 export * from './storage';
+export * from './push';

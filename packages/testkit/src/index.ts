@@ -4,3 +4,4 @@ export * from './http-client';
 export * from './tcp-proxy';
 export * from './eventually';
 export * from './run-cli';
+export * from './push-fakes';

@@ -4,6 +4,7 @@ import { Auth1732300000000 } from './1732300000000-auth.js';
 import { MfaAttempts1732400000000 } from './1732400000000-mfa-attempts.js';
 import { RetiredRefreshHashes1732500000000 } from './1732500000000-retired-refresh-hashes.js';
 import { Storage1732600000000 } from './1732600000000-storage.js';
+import { Push1732700000000 } from './1732700000000-push.js';
 
 /** In order. A new migration is appended here; an applied one is never edited. */
 export const SYSTEM_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const SYSTEM_MIGRATIONS = [
   MfaAttempts1732400000000,
   RetiredRefreshHashes1732500000000,
   Storage1732600000000,
+  Push1732700000000,
 ];
