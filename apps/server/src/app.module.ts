@@ -9,6 +9,7 @@ import { InfraModule, type InfraOptions } from './infra/infra.module.js';
 import { JobQueue } from './infra/queue/job-queue.port.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PushModule } from './push/push.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 import { StorageModule } from './storage/storage.module.js';
 
 /** Starts taking jobs once every module has registered its handlers (the root module boots last). */
@@ -29,7 +30,7 @@ export class AppModule {
   static forRoot(infra: InfraOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(infra), CommonModule, AdminModule, AuthModule, CollectionsModule, HealthModule, MetricsModule, PushModule, StorageModule],
+      imports: [InfraModule.forRoot(infra), CommonModule, AdminModule, AuthModule, CollectionsModule, HealthModule, MetricsModule, PushModule, RealtimeModule, StorageModule],
       providers: [QueueStarter],
     };
   }

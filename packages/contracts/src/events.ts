@@ -17,6 +17,10 @@ export interface EventPayloads {
   'apiKey.revoked': { id: string };
   /** Sessions ended early (logout, revoke, password change, reuse detected); caches drop them at once. */
   'session.revoked': { sessionIds: string[]; userId: string };
+  /** A realtime socket resumed (connection state recovery) on some node: any other node stops serving it. */
+  'realtime.resumed': { socketId: string };
+  /** The node that kept a resumed socket's session hands over its last `seq`, so numbering goes on without repeats. */
+  'realtime.handedOver': { socketId: string; seq: number };
 }
 export type EventName = keyof EventPayloads;
 export type EventPayload<N extends EventName> = EventPayloads[N];

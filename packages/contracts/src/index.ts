@@ -9,3 +9,4 @@ export * from './jobs';
 export * from './events';
 export * from './storage';
 export * from './push';
+export * from './realtime';

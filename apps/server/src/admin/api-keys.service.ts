@@ -5,6 +5,7 @@ import { Errors } from '../common/app-error.js';
 import { CredentialResolvers } from '../common/auth/credential-resolvers.js';
 import { uuidv7 } from '../common/ids.js';
 import { LOGGER } from '../common/logger.js';
+import { EventBus } from '../infra/events/event-bus.port.js';
 import { randomToken, sha256Hex } from '../common/secrets.js';
 import { toApiKeyResponse } from './admin.mapper.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
@@ -20,6 +21,7 @@ export class ApiKeysService implements OnModuleInit {
   constructor(
     private readonly repo: ApiKeysRepository,
     private readonly resolvers: CredentialResolvers,
+    private readonly events: EventBus,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -44,6 +46,8 @@ export class ApiKeysService implements OnModuleInit {
 
   async revoke(id: string): Promise<void> {
     if (!(await this.repo.delete(id))) throw Errors.notFound('API key');
+    // HTTP looks keys up per request; live sockets hold the principal and must be told.
+    await this.events.publish('apiKey.revoked', { id });
   }
 
   private async principalFor(key: string): Promise<Principal | null> {

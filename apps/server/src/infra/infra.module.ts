@@ -21,6 +21,9 @@ import { LocalJobQueue } from './queue/local-job-queue.driver.js';
 import { MemoryRateLimiter } from './ratelimit/memory-rate-limiter.driver.js';
 import { RateLimiter } from './ratelimit/rate-limiter.port.js';
 import { RedisRateLimiter } from './ratelimit/redis-rate-limiter.driver.js';
+import { MemoryRealtimeAdapter } from './realtime/memory-realtime-adapter.driver.js';
+import { RealtimeAdapter } from './realtime/realtime-adapter.port.js';
+import { RedisStreamsRealtimeAdapter } from './realtime/redis-streams-realtime-adapter.driver.js';
 
 export interface InfraOptions {
   config: AppConfig;
@@ -38,6 +41,7 @@ class InfraShutdown implements OnApplicationShutdown {
     private readonly blobs: BlobStore,
     private readonly mailer: Mailer,
     private readonly limiter: RateLimiter,
+    private readonly realtime: RealtimeAdapter,
     private readonly ds: DataSource,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
@@ -49,6 +53,7 @@ class InfraShutdown implements OnApplicationShutdown {
       ['blobs', () => this.blobs.close()],
       ['mail', () => this.mailer.close()],
       ['rate limiter', () => this.limiter.close()],
+      ['realtime adapter', () => this.realtime.close()],
       ['database', () => this.ds.destroy()],
     ] as const) {
       await close().catch((err: unknown) => this.log.warn({ err }, `closing ${name} failed`));
@@ -114,10 +119,21 @@ export class InfraModule {
                 })
               : new MemoryRateLimiter(),
         },
+        {
+          provide: RealtimeAdapter,
+          useFactory: () =>
+            config.redis
+              ? new RedisStreamsRealtimeAdapter({
+                  url: config.redis.url,
+                  prefix: config.redis.prefix,
+                  onConnectionError: (err) => log.warn({ err: err.message }, 'realtime adapter lost its Redis connection'),
+                })
+              : new MemoryRealtimeAdapter(),
+        },
         MailService,
         InfraShutdown,
       ],
-      exports: [AppConfigToken, LOGGER, DataSource, JobQueue, EventBus, BlobStore, Mailer, MailOutbox, MailService, RateLimiter],
+      exports: [AppConfigToken, LOGGER, DataSource, JobQueue, EventBus, BlobStore, Mailer, MailOutbox, MailService, RateLimiter, RealtimeAdapter],
     };
   }
 }

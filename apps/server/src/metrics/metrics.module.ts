@@ -5,7 +5,7 @@ import { safeEqual } from '../common/secrets.js';
 import { MetricsController } from './metrics.controller.js';
 import { Metrics } from './metrics.js';
 
-@Module({ controllers: [MetricsController], providers: [Metrics] })
+@Module({ controllers: [MetricsController], providers: [Metrics], exports: [Metrics] })
 export class MetricsModule implements OnModuleInit {
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,

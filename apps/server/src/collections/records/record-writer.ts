@@ -5,6 +5,7 @@ import { uuidv7 } from '../../common/ids.js';
 import { SqlParams } from '../query/filter-context.js';
 import { type CollectionSchema, isMulti, quoteIdent, tableRef } from '../schema/collection-schema.js';
 import { SchemaRegistry } from '../schema/schema-registry.js';
+import { cascadeEvents } from './cascade-events.js';
 import { toColumn } from './field-values.js';
 import { type FileFieldClaim, FileFieldGuard } from './file-field-guard.js';
 import { accessFor } from './record-access.js';
@@ -17,6 +18,8 @@ import type { Executor, RequestScope } from './request-scope.js';
 export interface WriteResult {
   record: BaseRecord | null;
   event: RecordChangedEvent;
+  /** What a delete did through foreign keys (cascaded deletes, relations set to null), published with it. */
+  cascaded?: RecordChangedEvent[];
 }
 
 /**
@@ -84,8 +87,9 @@ export class RecordWriter {
     }
     assertMatches(before, ifMatch);
     await this.detachMultiReferences(tx, schema, id);
+    const cascaded = await cascadeEvents(tx, this.registry, schema, id);
     await tx.query(`DELETE FROM ${tableRef(schema.name)} WHERE "id" = $1`, [id]);
-    return { record: null, event: { collection: schema.name, action: 'delete', before, after: null } };
+    return { record: null, event: { collection: schema.name, action: 'delete', before, after: null }, cascaded };
   }
 
   /**

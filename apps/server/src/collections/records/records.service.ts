@@ -103,7 +103,7 @@ export class RecordsService {
           : w.method === 'PATCH'
             ? await this.writer.update(tx.em, scope, schema, w.id!, w.body ?? {}, w.ifMatch)
             : await this.writer.delete(tx.em, scope, schema, w.id!, w.ifMatch);
-      tx.events.push(result.event);
+      tx.events.push(result.event, ...(result.cascaded ?? []));
       return result;
     } catch (e) {
       throw writeError(e, schema) ?? e;
