@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
@@ -28,7 +29,9 @@ export class AccessTokenVerifier {
     this.strategy = new JwtStrategy(
       {
         jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-        secretOrKey: deriveKey(config.secret, 'user-access-token'),
+        // A KeyObject, not the raw bytes: given bytes, jsonwebtoken first tries (and fails) to parse
+        // them as a public key on every verify, a thrown exception per request (~1 ms under load).
+        secretOrKey: createSecretKey(deriveKey(config.secret, 'user-access-token')) as unknown as Buffer,
         algorithms: ['HS256'],
         issuer: JWT_ISSUER,
         audience: USER_AUDIENCE,

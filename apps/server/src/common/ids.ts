@@ -1,7 +1,22 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 let lastMs = 0;
 let seq = 0;
+
+/** Random bytes are drawn 4 KiB at a time: one call into the CSPRNG per 256 ids, not two per id (every request gets an id). */
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
+const SEQ = Buffer.alloc(2);
+
+function randomInto(target: Buffer, length: number): void {
+  if (poolOffset + length > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  pool.copy(target, 0, poolOffset, poolOffset + length);
+  poolOffset += length;
+}
 
 /**
  * UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then random bits, so ids sort by creation time.
@@ -14,9 +29,11 @@ export function uuidv7(now = Date.now()): string {
     now = lastMs;
   } else {
     lastMs = now;
-    seq = randomBytes(2).readUInt16BE(0) & 0x7ff;
+    randomInto(SEQ, 2);
+    seq = SEQ.readUInt16BE(0) & 0x7ff;
   }
-  const b = randomBytes(16);
+  const b = Buffer.allocUnsafe(16);
+  randomInto(b, 16);
   b.writeUIntBE(now, 0, 6);
   b[6] = 0x70 | (seq >> 8);
   b[7] = seq & 0xff;

@@ -1,4 +1,4 @@
-import { DEFAULT_SCRYPT, hashPassword, verifyAgainstDummy, verifyPassword } from './password.js';
+import { DEFAULT_SCRYPT, hashPassword, MAX_CONCURRENT_HASHES, verifyAgainstDummy, verifyPassword, withHashSlot } from './password.js';
 
 /** Cheap parameters: the scheme is the same, only the cost differs. */
 const FAST = { N: 1024, r: 8, p: 1 };
@@ -72,5 +72,34 @@ describe('verifyAgainstDummy', () => {
   it('always answers false, whatever the password', async () => {
     await expect(verifyAgainstDummy('anything')).resolves.toBe(false);
     await expect(verifyAgainstDummy('')).resolves.toBe(false);
+  });
+});
+
+describe('bounded hashing', () => {
+  it('never runs more than MAX_CONCURRENT_HASHES at once, and runs every caller', async () => {
+    let running = 0;
+    let peak = 0;
+    const work = async (i: number) => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 2));
+      running -= 1;
+      return i;
+    };
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => withHashSlot(() => work(i))));
+    expect(results).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(peak).toBe(MAX_CONCURRENT_HASHES);
+  });
+
+  it('frees the slot when the work fails', async () => {
+    const failures = Array.from({ length: MAX_CONCURRENT_HASHES * 2 }, () => withHashSlot(() => Promise.reject(new Error('boom'))));
+    await Promise.all(failures.map((f) => expect(f).rejects.toThrow('boom')));
+    await expect(withHashSlot(async () => 'ran')).resolves.toBe('ran');
+  });
+
+  it('verifies many concurrent logins correctly', async () => {
+    const stored = await hashPassword('pw-1234', FAST);
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => verifyPassword(i % 2 ? 'pw-1234' : 'nope', stored)));
+    expect(answers).toEqual(Array.from({ length: 30 }, (_, i) => i % 2 === 1));
   });
 });

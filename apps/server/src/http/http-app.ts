@@ -27,6 +27,8 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<NestExpressAp
   });
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  // Express would hash every response body for a weak ETag; records and files send their own.
+  app.set('etag', false);
   app.use(requestContext(log, app.get(RequestObservers)));
   app.use('/api', express.json({ limit: config.http.bodyLimit, type: ['application/json', 'application/*+json'] }));
   app.setGlobalPrefix('api', { exclude: ['metrics'] });

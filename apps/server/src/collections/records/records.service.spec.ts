@@ -5,6 +5,7 @@ import type { SchemaRegistry } from '../schema/schema-registry.js';
 import type { RecordReader } from './record-reader.js';
 import type { RecordWriter } from './record-writer.js';
 import { RecordsService } from './records.service.js';
+import { RuleCache } from './rule-cache.js';
 
 /** A DataSource double whose transaction commits when the work resolves and rolls back when it throws. */
 function fakeDataSource(log: string[]): DataSource {
@@ -35,7 +36,7 @@ const event = (action: RecordChangedEvent['action']): RecordChangedEvent => ({ c
 describe('RecordsService.transaction', () => {
   function setup() {
     const log: string[] = [];
-    const service = new RecordsService(fakeDataSource(log), {} as SchemaRegistry, {} as RecordReader, {} as RecordWriter, fakeEvents(log));
+    const service = new RecordsService(fakeDataSource(log), {} as SchemaRegistry, {} as RecordReader, {} as RecordWriter, fakeEvents(log), new RuleCache());
     return { log, service };
   }
 

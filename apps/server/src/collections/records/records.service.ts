@@ -10,7 +10,8 @@ import { writeError } from './record-input.js';
 import { etagOf, present } from './record-mapper.js';
 import { type ListQuery, RecordReader } from './record-reader.js';
 import { type WriteResult, RecordWriter } from './record-writer.js';
-import { authValuesFor, type Executor, RequestScope } from './request-scope.js';
+import { authValuesFor, authValuesOf, type Executor, RequestScope } from './request-scope.js';
+import { RuleCache } from './rule-cache.js';
 
 export interface ShapeOptions {
   fields?: string[];
@@ -41,10 +42,16 @@ export class RecordsService {
     private readonly reader: RecordReader,
     private readonly writer: RecordWriter,
     private readonly events: EventBus,
+    private readonly rules: RuleCache,
   ) {}
 
-  async scope(principal: Principal, db: Executor = this.ds): Promise<RequestScope> {
-    return new RequestScope(principal, await authValuesFor(principal, db));
+  /**
+   * The caller for one request. With `sources` (every rule and filter the request will judge), the
+   * user's record is read only if one of them needs more of it than the principal carries.
+   */
+  async scope(principal: Principal, db: Executor = this.ds, sources?: ReadonlyArray<string | null | undefined>): Promise<RequestScope> {
+    const auth = sources && !this.rules.needsAuthRecord(sources) ? authValuesOf(principal) : await authValuesFor(principal, db);
+    return new RequestScope(principal, auth);
   }
 
   collection(name: string): CollectionSchema {
@@ -55,7 +62,8 @@ export class RecordsService {
 
   async list(principal: Principal, name: string, q: ListQuery, shape: ShapeOptions): Promise<RecordList> {
     const schema = this.collection(name);
-    const scope = await this.scope(principal);
+    // Expanded collections judge their own view rules with this scope: then the full record is read.
+    const scope = await this.scope(principal, this.ds, shape.expand?.length ? undefined : [schema.rules.list, q.filter]);
     checkFieldsParam(schema, shape.fields, scope.hidden);
     const page = await this.reader.list(this.ds, scope, schema, q);
     if (shape.expand?.length) await this.reader.expand(this.ds, scope, schema, page.items, shape.expand);
@@ -64,7 +72,7 @@ export class RecordsService {
 
   async get(principal: Principal, name: string, id: string, shape: ShapeOptions): Promise<{ record: BaseRecord; etag: string }> {
     const schema = this.collection(name);
-    const scope = await this.scope(principal);
+    const scope = await this.scope(principal, this.ds, shape.expand?.length ? undefined : [schema.rules.view]);
     checkFieldsParam(schema, shape.fields, scope.hidden);
     const record = await this.reader.findVisible(this.ds, scope, schema, id, accessFor(principal, schema, 'view'));
     if (!record) throw Errors.notFound('record');

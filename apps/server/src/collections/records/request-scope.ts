@@ -28,6 +28,12 @@ export class RequestScope {
   }
 }
 
+/** @request.auth from the principal alone (`id` and `roles`), for requests whose rules read nothing else. */
+export function authValuesOf(principal: Principal): AuthValues {
+  if (principal.kind !== 'user' || !principal.id) return { id: '', roles: [] };
+  return { id: principal.id, roles: principal.roles };
+}
+
 /** @request.auth for a principal: a user's own record (so rules can use any of its fields), else a guest's blanks. */
 export async function authValuesFor(principal: Principal, db: Executor): Promise<AuthValues> {
   if (principal.kind !== 'user' || !principal.id) return { id: '', roles: [] };

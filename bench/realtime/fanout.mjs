@@ -1,0 +1,148 @@
+// Realtime fan-out: `subscribers` Socket.IO clients (spread over several processes, each judged by the
+// collection's view rule, which reads @request.auth) on one collection; one write every `intervalMs`;
+// the time from sending each write request to each delivery; and the latency of concurrent HTTP
+// requests at a fixed rate, without and during the fan-out.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { runLoad } from '../lib/load.mjs';
+import { median } from '../lib/report.mjs';
+import { api, startBasalt, TEST_ADMIN } from '../lib/services.mjs';
+
+const SUBSCRIBER = fileURLToPath(new URL('./subscriber.mjs', import.meta.url));
+const now = () => performance.timeOrigin + performance.now();
+
+export async function runFanout({ subscribers = 1000, processes = 4, writes = 100, intervalMs = 100, httpRate = 200, logDir, logLevel = 'info', log = console.error, nodeArgs = [] }) {
+  const basalt = await startBasalt({ drivers: 'scaled', logDir, logLevel, nodeArgs });
+  const children = [];
+  try {
+    const { token: admin } = await api(basalt.url, 'POST', '/api/admin/auth', { body: TEST_ADMIN });
+    const generous = { max: 100_000, windowSeconds: 60 };
+    await api(basalt.url, 'PATCH', '/api/admin/settings', { token: admin, body: { auth: { accessTokenTtl: 6 * 3600 }, rateLimits: { signup: generous } } });
+    const tokens = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await api(basalt.url, 'POST', '/api/auth/signup', { body: { email: `fan${i}@basalt.test`, password: 'bench-password-123' } });
+      tokens.push(res.session.accessToken);
+    }
+    const fields = [
+      { name: 'title', type: 'text' },
+      { name: 'n', type: 'number', integer: true },
+      { name: 'published', type: 'boolean' },
+    ];
+    const rule = "published = true && @request.auth.id != ''";
+    await api(basalt.url, 'POST', '/api/collections', { token: admin, body: { name: 'feed', fields, rules: { list: rule, view: rule, create: null, update: null, delete: null } } });
+    // What the concurrent HTTP requests read: public records of another collection.
+    await api(basalt.url, 'POST', '/api/collections', { token: admin, body: { name: 'notes', fields, rules: { list: '', view: '', create: '', update: '', delete: '' } } });
+    const notes = [];
+    for (let i = 0; i < 50; i++) notes.push((await api(basalt.url, 'POST', '/api/collections/notes/records', { body: { title: `note ${i}`, n: i } })).id);
+    const httpSpec = { url: basalt.url, connections: 10, overallRate: httpRate, method: 'GET', paths: notes.map((id) => `/api/collections/notes/records/${id}`) };
+    const httpSeconds = Math.ceil((writes * intervalMs) / 1000);
+
+    log(`fan-out: opening ${subscribers} subscribers in ${processes} processes`);
+    const per = Math.ceil(subscribers / processes);
+    for (let p = 0; p < processes; p++) {
+      const count = Math.min(per, subscribers - p * per);
+      const child = fork(SUBSCRIBER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      children.push(child);
+      child.send({ url: basalt.url, tokens, count, collection: 'feed' });
+    }
+    await Promise.all(children.map((c) => new Promise((resolve, reject) => {
+      c.once('message', resolve);
+      c.once('exit', (code) => reject(new Error(`subscriber process exited with ${code}`)));
+    })));
+
+    log('fan-out: HTTP latency without fan-out');
+    const quiet = await runLoad({ ...httpSpec, duration: httpSeconds }, basalt.pid);
+
+    log(`fan-out: ${writes} writes, one per ${intervalMs} ms`);
+    const sentAt = new Array(writes);
+    const busyHttp = runLoad({ ...httpSpec, duration: httpSeconds }, basalt.pid);
+    const start = now() + 200;
+    const pending = [];
+    for (let i = 0; i < writes; i++) {
+      const wait = start + i * intervalMs - now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      sentAt[i] = now();
+      pending.push(api(basalt.url, 'POST', '/api/collections/feed/records', { token: admin, body: { title: `write ${i}`, n: i, published: true } }));
+    }
+    await Promise.all(pending);
+    const busy = await busyHttp;
+    await new Promise((r) => setTimeout(r, 2000)); // stragglers
+
+    const results = await Promise.all(children.map((c) => new Promise((resolve) => {
+      c.once('message', resolve);
+      c.send({ finish: true });
+    })));
+    const perWrite = [];
+    const all = [];
+    let missing = 0;
+    let duplicates = 0;
+    for (let i = 0; i < writes; i++) {
+      const arrivals = results.flatMap((r) => r.deliveries[i] ?? []);
+      missing += Math.max(0, subscribers - arrivals.length);
+      duplicates += Math.max(0, arrivals.length - subscribers);
+      const lat = arrivals.map((t) => t - sentAt[i]).sort((a, b) => a - b);
+      all.push(...lat);
+      perWrite.push({ delivered: arrivals.length, p50: pct(lat, 0.5), p99: pct(lat, 0.99), last: lat[lat.length - 1] });
+    }
+    all.sort((a, b) => a - b);
+    const lasts = perWrite.map((w) => w.last ?? Infinity).sort((a, b) => a - b);
+    return {
+      subscribers,
+      processes,
+      writes,
+      deliveriesExpected: subscribers * writes,
+      delivered: all.length,
+      missing,
+      duplicates,
+      disconnected: results.reduce((s, r) => s + r.disconnected, 0),
+      deliveryMs: { p50: pct(all, 0.5), p99: pct(all, 0.99), max: all[all.length - 1] },
+      lastSubscriberMs: { p50: pct(lasts, 0.5), p99: pct(lasts, 0.99), max: lasts[lasts.length - 1] },
+      perWriteP99Median: median(perWrite.map((w) => w.p99)),
+      http: {
+        rate: httpRate,
+        quiet: { p50: quiet.p50, p99: quiet.p99, non2xx: quiet.non2xx },
+        duringFanout: { p50: busy.p50, p99: busy.p99, non2xx: busy.non2xx },
+        p50Increase: quiet.p50 ? busy.p50 / quiet.p50 - 1 : undefined,
+        p99Increase: quiet.p99 ? busy.p99 / quiet.p99 - 1 : undefined,
+      },
+    };
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill();
+    await basalt.stop();
+  }
+}
+
+function pct(sorted, q) {
+  if (!sorted.length) return undefined;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+export function fanoutTable(r) {
+  const f = (x) => (x === undefined ? '-' : x.toFixed(1));
+  return [
+    `Realtime fan-out: ${r.subscribers} subscribers in ${r.processes} processes, ${r.writes} writes (each judged by a rule reading @request.auth)`,
+    '',
+    '| figure | p50 ms | p99 ms | max ms |',
+    '| --- | ---: | ---: | ---: |',
+    `| send -> each delivery | ${f(r.deliveryMs.p50)} | ${f(r.deliveryMs.p99)} | ${f(r.deliveryMs.max)} |`,
+    `| send -> last subscriber, per write | ${f(r.lastSubscriberMs.p50)} | ${f(r.lastSubscriberMs.p99)} | ${f(r.lastSubscriberMs.max)} |`,
+    `| HTTP GET at ${r.http.rate}/s, no fan-out | ${f(r.http.quiet.p50)} | ${f(r.http.quiet.p99)} | |`,
+    `| HTTP GET at ${r.http.rate}/s, during fan-out | ${f(r.http.duringFanout.p50)} | ${f(r.http.duringFanout.p99)} | |`,
+    '',
+    `delivered ${r.delivered} of ${r.deliveriesExpected}, missing ${r.missing}, duplicates ${r.duplicates}, sockets dropped ${r.disconnected}; ` +
+      `HTTP p50 ${r.http.p50Increase === undefined ? '-' : `${(r.http.p50Increase * 100).toFixed(0)} %`}, p99 ${r.http.p99Increase === undefined ? '-' : `${(r.http.p99Increase * 100).toFixed(0)} %`} during fan-out`,
+  ].join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const env = (k, d) => Number(process.env[k] ?? d);
+  const r = await runFanout({
+    subscribers: env('BENCH_SUBSCRIBERS', 1000),
+    processes: env('BENCH_SUBSCRIBER_PROCESSES', 4),
+    writes: env('BENCH_WRITES', 100),
+    intervalMs: env('BENCH_WRITE_INTERVAL_MS', 100),
+    logDir: process.env.BENCH_OUT ?? '/tmp',
+    nodeArgs: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [],
+  });
+  console.log(fanoutTable(r));
+}
