@@ -7,6 +7,7 @@ import { loadConfig } from './config/load-config.js';
 import { adminCreate } from './cli/admin-create.js';
 import { BootError, openDatabase } from './cli/boot.js';
 import { serve } from './cli/serve.js';
+import { genTypes } from './cli/gen-types.js';
 
 const USAGE = `Usage: basalt <command>
 
@@ -16,10 +17,12 @@ Commands:
   migrate                   apply system migrations and exit
   admin create --email E --password P
                             create an admin
+  gen types --out FILE      write TypeScript types of the collections of a running server
 
 Configuration comes from BASALT_* environment variables (see docs/api.md).`;
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'gen') return genTypes(argv.slice(1), process.env);
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
