@@ -30,3 +30,16 @@ export function localInputToIso(value: string): string {
 export function shortId(id: string): string {
   return id.length > 8 ? `…${id.slice(-8)}` : id;
 }
+
+/** A byte count as people read it: 1.5 MB, 10 MB, 512 B (powers of 1024). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
+}

@@ -5,7 +5,9 @@ import { JobsPage } from './pages/JobsPage';
 import { LogsPage } from './pages/LogsPage';
 import { MailPage } from './pages/MailPage';
 import { OverviewPage } from './pages/OverviewPage';
+import { PushPage } from './pages/PushPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { StoragePage } from './pages/StoragePage';
 
 export interface PageProps {
   /** Path segments after the page's own, e.g. ['0193...'] for /mail/0193... */
@@ -27,6 +29,8 @@ export interface PageRoute {
 export const PAGES: PageRoute[] = [
   { segment: '', label: 'Overview', component: OverviewPage },
   { segment: 'collections', label: 'Collections', component: CollectionsPage },
+  { segment: 'storage', label: 'Storage', component: StoragePage },
+  { segment: 'push', label: 'Push', component: PushPage },
   { segment: 'keys', label: 'API keys', component: ApiKeysPage },
   { segment: 'settings', label: 'Settings', component: SettingsPage },
   { segment: 'mail', label: 'Mail', component: MailPage },

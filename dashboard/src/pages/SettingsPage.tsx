@@ -5,6 +5,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { PageHeader } from '../components/PageHeader';
 import { useApi } from '../useApi';
 import { AuthSettingsForm } from './settings/AuthSettingsForm';
+import { PushSettingsForm } from './settings/PushSettingsForm';
 import { SmtpSettingsForm } from './settings/SmtpSettingsForm';
 
 /** Sends a partial change; the server answers with the whole settings (secrets masked). */
@@ -33,6 +34,7 @@ export function SettingsPage() {
         <>
           <AuthSettingsForm key={JSON.stringify(settings.auth)} auth={settings.auth} save={save} />
           <SmtpSettingsForm key={JSON.stringify(settings.smtp)} smtp={settings.smtp} save={save} />
+          <PushSettingsForm push={settings.push ?? {}} save={save} />
         </>
       )}
     </>

@@ -13,15 +13,18 @@ const MODES: { value: RuleMode; label: string }[] = [
  * The five access rules. An expression's error comes back as `invalid_filter` with the rule's name
  * and a position (`ruleError`), or as a plain message keyed `rules.<name>`.
  */
-export function RulesEditor({ rules, errors, ruleError, onChange }: {
-  rules: Record<RuleName, RuleDraft>;
+export function RulesEditor<K extends string = RuleName>({ rules, errors, ruleError, onChange, names = RULE_NAMES as K[], labels = LABELS as Record<K, string> }: {
+  rules: Record<K, RuleDraft>;
   errors: Record<string, string>;
   ruleError?: { rule: string; error: unknown; expression: string };
-  onChange(rules: Record<RuleName, RuleDraft>): void;
+  onChange(rules: Record<K, RuleDraft>): void;
+  /** Another owner's rule set (e.g. a storage bucket's list/read/create/delete); collections by default. */
+  names?: readonly K[];
+  labels?: Record<K, string>;
 }) {
   return (
     <div className="rules">
-      {RULE_NAMES.map((name) => {
+      {names.map((name) => {
         const rule = rules[name];
         const id = `rule-${name}`;
         const filterError = ruleError?.rule === name ? ruleError : undefined;
@@ -29,8 +32,8 @@ export function RulesEditor({ rules, errors, ruleError, onChange }: {
         const invalid = Boolean(filterError || message);
         const set = (patch: Partial<RuleDraft>) => onChange({ ...rules, [name]: { ...rule, ...patch } });
         return (
-          <div key={name} className={invalid ? 'rule-row has-error' : 'rule-row'} role="group" aria-label={`${LABELS[name]} rule`}>
-            <label htmlFor={`${id}-mode`} className="rule-name">{LABELS[name]} rule</label>
+          <div key={name} className={invalid ? 'rule-row has-error' : 'rule-row'} role="group" aria-label={`${labels[name]} rule`}>
+            <label htmlFor={`${id}-mode`} className="rule-name">{labels[name]} rule</label>
             <select id={`${id}-mode`} value={rule.mode} onChange={(e) => set({ mode: e.target.value as RuleMode })}>
               {MODES.map((m) => <option key={m.value} value={m.value}>{m.label}</option>)}
             </select>
@@ -39,7 +42,7 @@ export function RulesEditor({ rules, errors, ruleError, onChange }: {
                 <input
                   id={`${id}-expression`}
                   className="mono"
-                  aria-label={`${LABELS[name]} rule expression`}
+                  aria-label={`${labels[name]} rule expression`}
                   aria-invalid={invalid || undefined}
                   aria-describedby={invalid ? `${id}-error` : undefined}
                   placeholder="author = @request.auth.id"
