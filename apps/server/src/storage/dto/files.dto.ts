@@ -1,35 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { FilteredPageQueryDto } from '../../common/http/page-query.dto.js';
 import { MAX_SIGNED_URL_SECONDS } from '../signed-urls.js';
 
-export class ListFilesQueryDto {
-  /** Length is left to the filter parser, which answers invalid_filter with a position. */
-  @ApiPropertyOptional({ example: "contentType ~ 'image/' && size < 100000" })
-  @IsOptional()
-  @IsString()
-  filter?: string;
-
-  @ApiPropertyOptional({ example: '-createdAt,name' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  sort?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 30 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(4096)
-  cursor?: string;
-}
+export class ListFilesQueryDto extends FilteredPageQueryDto {}
 
 export class SignedUrlDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_SIGNED_URL_SECONDS, default: 3600 })

@@ -1,6 +1,7 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { FilteredPageQueryDto } from '../../../common/http/page-query.dto.js';
 
 const list = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
@@ -19,39 +20,13 @@ export class RecordShapeQueryDto {
   expand?: string[];
 }
 
-export class ListRecordsQueryDto extends RecordShapeQueryDto {
-  /** Length is left to the filter parser, which answers invalid_filter with a position. */
-  @ApiPropertyOptional({ example: "published = true && title ~ 'news'" })
-  @IsOptional()
-  @IsString()
-  filter?: string;
-
-  @ApiPropertyOptional({ example: '-score,title' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  sort?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 30 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
+export class ListRecordsQueryDto extends IntersectionType(RecordShapeQueryDto, FilteredPageQueryDto) {
   @ApiPropertyOptional({ minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   offset?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(4096)
-  cursor?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
