@@ -7,7 +7,10 @@ import { dataSourceFor } from './database.servers.js';
 /** Every system migration's name, in the order they apply. */
 export const MIGRATION_NAMES = SYSTEM_MIGRATIONS.map((M) => new M().name);
 
-const SYSTEM_TABLES = ['admins', 'api_keys', 'collections', 'jobs', 'mail_outbox', 'migrations', 'request_logs', 'settings', 'user_credentials', 'user_identities', 'user_mfa', 'user_sessions', 'user_tokens'];
+const SYSTEM_TABLES = [
+  ...['admins', 'api_keys', 'buckets', 'collections', 'files', 'jobs', 'mail_outbox', 'migrations', 'push_deliveries', 'push_devices', 'push_messages'],
+  ...['request_logs', 'settings', 'user_credentials', 'user_identities', 'user_mfa', 'user_sessions', 'user_tokens'],
+];
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

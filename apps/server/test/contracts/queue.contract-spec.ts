@@ -6,7 +6,7 @@ import { BullJobQueue } from '../../src/infra/queue/bullmq-job-queue.driver.js';
 import type { JobHandler } from '../../src/infra/queue/job-queue.port.js';
 import { LocalJobQueue, type LocalJobQueueOptions } from '../../src/infra/queue/local-job-queue.driver.js';
 import { type FreshServer, freshPglite, freshPostgres, type MigratedDatabase, openMigratedDatabase } from './database.servers.js';
-import { eventually, gate, jobQueueContract, MAIL, recordingHandler, sleep } from './queue.contract.js';
+import { eventually, gate, handleOtherJobs, jobQueueContract, MAIL, recordingHandler, sleep } from './queue.contract.js';
 
 const log = createLogger('silent');
 
@@ -27,6 +27,7 @@ describe.each([
   };
   const started = async (queue: LocalJobQueue, handler: JobHandler<'mail.send'>): Promise<LocalJobQueue> => {
     queue.handle('mail.send', handler);
+    handleOtherJobs(queue);
     await queue.start();
     return queue;
   };
@@ -150,6 +151,7 @@ describe('BullJobQueue', () => {
     const before = sockets();
     const queue = make();
     queue.handle('mail.send', recordingHandler().handler);
+    handleOtherJobs(queue);
     try {
       await queue.start();
       await queue.ping();

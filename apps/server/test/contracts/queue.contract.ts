@@ -1,4 +1,4 @@
-import type { FailedJob, JobPayload } from '@basalt/contracts';
+import { type FailedJob, JOB_NAMES, type JobPayload } from '@basalt/contracts';
 import { type JobContext, type JobHandler, type JobQueue, RetryLaterError } from '../../src/infra/queue/job-queue.port.js';
 
 export const MAIL: JobPayload<'mail.send'> = { to: 'alice@example.com', subject: 'Hello', text: 'Hi Alice' };
@@ -51,6 +51,19 @@ export function recordingHandler(outcome: (ctx: JobContext) => unknown = () => u
 }
 
 /**
+ * The contract exercises 'mail.send'; a queue starts only once every job name has a handler, so the
+ * others get one that fails the test if it ever runs.
+ */
+export function handleOtherJobs(queue: JobQueue): void {
+  for (const name of JOB_NAMES) {
+    if (name === 'mail.send') continue;
+    queue.handle(name, async () => {
+      throw new Error(`the queue contract never enqueues ${name}`);
+    });
+  }
+}
+
+/**
  * The JobQueue contract, run against every driver. `makeQueue` returns a new, unstarted queue;
  * queues made within one test share their store (one is the producer, another the worker, as an
  * API node and a worker process would), and the suite that runs this contract gives each test an
@@ -66,6 +79,7 @@ export function jobQueueContract(makeQueue: () => Promise<JobQueue>): void {
   const startWith = async (handler: JobHandler<'mail.send'>): Promise<JobQueue> => {
     const queue = await open();
     queue.handle('mail.send', handler);
+    handleOtherJobs(queue);
     await queue.start();
     return queue;
   };
