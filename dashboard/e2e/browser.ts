@@ -32,3 +32,30 @@ export async function see(page: Page, locator: Locator, what: string, timeout = 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(tmpdir(), `dashboard-${name}.png`), fullPage: true });
 }
+
+export interface ApiAnswer {
+  status: number;
+  body: unknown;
+}
+export type ServerApi = (method: string, path: string, body?: unknown, token?: string) => Promise<ApiAnswer>;
+
+/**
+ * Direct calls to the server beside the page, to set things up and check what the page did: as the
+ * admin (`adminToken()`) unless another token is given ('' calls as a guest).
+ */
+export function serverApi(baseUrl: () => string, adminToken: () => string): ServerApi {
+  return async (method, path, body, token = adminToken()) => {
+    const headers: Record<string, string> = {};
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await fetch(new URL(path, baseUrl()), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  };
+}
+
+/** Waits for a toast, then closes every open one, so the next step's notice with the same words is a new one. */
+export async function seeToast(page: Page, text: string | RegExp, what: string): Promise<void> {
+  await see(page, page.getByRole('status').filter({ hasText: text }), what);
+  for (const close of await page.getByRole('button', { name: 'Dismiss' }).all()) await close.click({ timeout: 1000 }).catch(() => undefined);
+}

@@ -5,7 +5,7 @@
  */
 import { startBasalt, TEST_ADMIN } from '@basalt/testkit';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, screenshot as saveScreenshot, see as seeOn } from './browser.js';
+import { launchBrowser, screenshot as saveScreenshot, see as seeOn, seeToast, serverApi } from './browser.js';
 
 
 let server: Awaited<ReturnType<typeof startBasalt>> | undefined;
@@ -27,21 +27,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** A direct call to the server, as the admin (default) or as a guest (token ''). */
-async function api(method: string, path: string, body?: unknown, token = adminToken): Promise<{ status: number; body: unknown }> {
-  const headers: Record<string, string> = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(new URL(path, server!.url), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-}
-
-async function toast(text: string | RegExp, what: string): Promise<void> {
-  await see(page.getByRole('status').filter({ hasText: text }), what);
-  // Closed once seen, so the next step's notice with the same words is a new one.
-  for (const close of await page.getByRole('button', { name: 'Dismiss' }).all()) await close.click({ timeout: 1000 }).catch(() => undefined);
-}
+const api = serverApi(() => server!.url, () => adminToken);
+const toast = (text: string | RegExp, what: string) => seeToast(page, text, what);
 
 const fieldGroup = (n: number) => page.getByRole('group', { name: `Field ${n}`, exact: true });
 const recordsTable = () => page.getByRole('table', { name: 'Records of notes' });
