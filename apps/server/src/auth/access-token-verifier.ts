@@ -1,6 +1,5 @@
 import { createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import { AppConfig } from '../config/app-config.js';
 import { JWT_ISSUER } from '../common/jwt.js';
@@ -55,7 +54,7 @@ export class AccessTokenVerifier {
       };
       run.fail = () => resolve(null);
       run.error = () => resolve(null);
-      run.authenticate({ headers: { authorization: `Bearer ${token}` } } as Request);
+      run.authenticate({ headers: { authorization: `Bearer ${token}` } } as unknown as Parameters<JwtStrategy['authenticate']>[0]);
     });
   }
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
+import { HttpException, NotFoundException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { AppError } from './app-error.js';
 import { toErrorBody } from './error-filter.js';
@@ -10,12 +10,12 @@ describe('toErrorBody', () => {
     expect(unexpected).toBe(false);
   });
 
-  it('maps body-parser failures, also when Nest wrapped them', () => {
-    const tooLarge = Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413 });
-    expect(toErrorBody(tooLarge).body.code).toBe('payload_too_large');
-    const malformed = Object.assign(new SyntaxError('Unexpected end of JSON input'), { type: 'entity.parse.failed', status: 400 });
-    const wrapped = new BadRequestException(malformed.message, { cause: malformed });
-    expect(toErrorBody(wrapped).body).toEqual({ status: 400, code: 'validation_failed', message: 'request body is not valid JSON' });
+  it("maps Fastify's own request errors by status", () => {
+    const tooLarge = Object.assign(new Error('Request body is too large'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 });
+    expect(toErrorBody(tooLarge).body).toEqual({ status: 413, code: 'payload_too_large', message: 'request body is too large' });
+    const badLength = Object.assign(new Error('Request body size did not match Content-Length'), { code: 'FST_ERR_CTP_INVALID_CONTENT_LENGTH', statusCode: 400 });
+    expect(toErrorBody(badLength).body).toEqual({ status: 400, code: 'validation_failed', message: badLength.message });
+    expect(toErrorBody(Object.assign(new Error('boom'), { code: 'ECONNRESET', statusCode: 400 })).unexpected).toBe(true);
   });
 
   it('maps Nest HTTP exceptions by status', () => {

@@ -1,6 +1,6 @@
 import { ERROR_STATUS, type ErrorBody, type ErrorCode, type ErrorEnvelope } from '@basalt/contracts';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { QueryFailedError } from 'typeorm';
 import { AppError } from './app-error.js';
@@ -20,29 +20,28 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   503: 'service_unavailable',
 };
 
-/** Errors thrown by body-parser before Nest sees the request carry `type` and `status`. */
-interface BodyParserError {
-  type: string;
-  status: number;
+/** Errors Fastify raises before Nest sees the request (body too large, bad Content-Length, bad URL) carry `code` and `statusCode`. */
+interface FastifyError {
+  code: string;
+  statusCode: number;
+  message: string;
 }
 
-function isBodyParserError(e: unknown): e is BodyParserError {
-  return typeof e === 'object' && e !== null && typeof (e as BodyParserError).type === 'string' && typeof (e as BodyParserError).status === 'number';
+function isFastifyError(e: unknown): e is FastifyError {
+  const f = e as Partial<FastifyError> | null;
+  return e instanceof Error && typeof f?.code === 'string' && f.code.startsWith('FST_') && typeof f.statusCode === 'number';
 }
 
 /** Maps anything thrown to the one error envelope; the cause of a 500 goes to the log only. */
 export function toErrorBody(thrown: unknown): { body: ErrorBody; unexpected: boolean } {
-  // Nest wraps body-parser's errors in an HttpException; the original says what went wrong.
-  const e = thrown instanceof HttpException && isBodyParserError(thrown.cause) ? thrown.cause : thrown;
+  const e = thrown;
   if (e instanceof AppError) {
     return { body: { status: e.status, code: e.code, message: e.message, ...(e.details && { details: e.details }) }, unexpected: false };
   }
-  if (isBodyParserError(e)) {
-    if (e.type === 'entity.too.large') return { body: envelope('payload_too_large', 'request body is too large'), unexpected: false };
-    if (e.type === 'entity.parse.failed') return { body: envelope('validation_failed', 'request body is not valid JSON'), unexpected: false };
-    if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
-      return { body: envelope('unsupported_media_type', 'unsupported body encoding'), unexpected: false };
-    }
+  if (isFastifyError(e)) {
+    if (e.statusCode === 413) return { body: envelope('payload_too_large', 'request body is too large'), unexpected: false };
+    const code = CODE_BY_STATUS[e.statusCode];
+    if (code) return { body: { status: e.statusCode, code, message: e.message }, unexpected: false };
   }
   if (e instanceof HttpException) {
     const status = e.getStatus();
@@ -74,17 +73,21 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const req = host.switchToHttp().getRequest<BasaltRequest>();
-    const res = host.switchToHttp().getResponse<Response>();
+    const res = host.switchToHttp().getResponse<FastifyReply>();
     const { body, unexpected } = toErrorBody(exception);
     if (unexpected) this.log.error({ err: exception, requestId: req.requestId }, 'unexpected error');
-    if (res.headersSent) {
-      res.destroy();
+    if (res.raw.headersSent) {
+      res.raw.destroy();
       return;
     }
     if (body.code === 'rate_limited' && exception instanceof AppError && exception.details?.retryAfter) {
-      res.setHeader('Retry-After', exception.details.retryAfter);
+      res.header('Retry-After', exception.details.retryAfter);
     }
-    const payload: ErrorEnvelope = { error: { ...body, requestId: req.requestId } };
-    res.status(body.status || HttpStatus.INTERNAL_SERVER_ERROR).json(payload);
+    sendErrorEnvelope(res, req.requestId, body);
   }
+}
+
+export function sendErrorEnvelope(reply: FastifyReply, requestId: string, body: ErrorBody): void {
+  const payload: ErrorEnvelope = { error: { ...body, requestId } };
+  void reply.status(body.status || HttpStatus.INTERNAL_SERVER_ERROR).send(payload);
 }

@@ -1,10 +1,10 @@
 import type { Principal } from '@basalt/contracts';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 
 export const GUEST: Principal = Object.freeze({ kind: 'guest', roles: [], scopes: [] }) as Principal;
 
-/** What Basalt attaches to each Express request. */
-export interface BasaltRequest extends Request {
+/** What Basalt attaches to each request (declared on Fastify's request in the request-context hook). */
+export interface BasaltRequest extends FastifyRequest {
   requestId: string;
   principal?: Principal;
   startedAt: bigint;

@@ -1,7 +1,7 @@
 import type { HealthResponse, ReadinessResponse } from '@basalt/contracts';
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { BlobStore } from '../infra/blobs/blob-store.port.js';
@@ -31,7 +31,7 @@ export class HealthController {
 
   /** Every configured dependency, checked now and in parallel; 503 names the ones that are down. */
   @Get('ready')
-  async ready(@Res({ passthrough: true }) res: Response): Promise<ReadinessResponse> {
+  async ready(@Res({ passthrough: true }) res: FastifyReply): Promise<ReadinessResponse> {
     const checks: Array<[string, string, () => Promise<unknown>]> = [
       ['database', this.config.db.driver, () => this.ds.query('SELECT 1')],
       ['queue', this.queue.driver, () => this.queue.ping()],

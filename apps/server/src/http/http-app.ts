@@ -1,16 +1,18 @@
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppModule } from '../app.module.js';
 import { ErrorFilter } from '../common/error-filter.js';
-import { requestContext } from '../common/http/request-context.middleware.js';
+import { installRequestContext } from '../common/http/request-context.hook.js';
 import { RequestObservers } from '../common/http/request-observers.js';
 import { createValidationPipe } from '../common/validation.js';
 import type { InfraOptions } from '../infra/infra.module.js';
-import { BasaltExpressAdapter } from './basalt-express-adapter.js';
+import { createFastifyAdapter } from './basalt-fastify-adapter.js';
+import { registerBodyParsers } from './body-parsers.js';
 import { nestLogger } from './nest-logger.js';
 
 export interface HttpAppOptions extends InfraOptions {
@@ -19,22 +21,19 @@ export interface HttpAppOptions extends InfraOptions {
 }
 
 /** Builds the Nest app with Basalt's HTTP behaviour: request ids, JSON limits, one error envelope, /api prefix. */
-export async function createHttpApp(opts: HttpAppOptions): Promise<NestExpressApplication> {
+export async function createHttpApp(opts: HttpAppOptions): Promise<NestFastifyApplication> {
   const { config, log } = opts;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(opts), new BasaltExpressAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(opts), createFastifyAdapter(config.http.bodyLimit), {
     bodyParser: false,
     logger: nestLogger(log),
   });
-  app.set('trust proxy', 'loopback');
-  app.disable('x-powered-by');
-  // Express would hash every response body for a weak ETag; records and files send their own.
-  app.set('etag', false);
-  app.use(requestContext(log, app.get(RequestObservers)));
-  app.use('/api', express.json({ limit: config.http.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  const fastify = app.getHttpAdapter().getInstance();
+  installRequestContext(fastify, log, app.get(RequestObservers));
+  registerBodyParsers(fastify);
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter(log));
-  serveDashboard(app, opts.dashboardDir);
+  await serveDashboard(fastify, opts.dashboardDir);
   const doc = SwaggerModule.createDocument(
     app,
     new DocumentBuilder().setTitle('Basalt API').setVersion('1').addBearerAuth().addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }).build(),
@@ -43,14 +42,12 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<NestExpressAp
   return app;
 }
 
-function serveDashboard(app: NestExpressApplication, dir: string): void {
+async function serveDashboard(fastify: FastifyInstance, dir: string): Promise<void> {
   const index = join(dir, 'index.html');
   if (!existsSync(index)) return;
-  app.use('/_', express.static(dir, { index: false, maxAge: '1h', immutable: false }));
+  // `wildcard: false` registers one route per built file, so the catch-all below only sees the rest.
+  await fastify.register(fastifyStatic, { root: dir, prefix: '/_/', index: false, maxAge: '1h', wildcard: false, decorateReply: false });
   // Client-side routes (/_/setup, /_/keys ...) all load the single page.
-  app.use('/_', (req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(index);
-  });
+  const page = (_req: unknown, reply: FastifyReply) => reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(createReadStream(index));
+  for (const url of ['/_', '/_/*']) fastify.get(url, page);
 }

@@ -2,7 +2,7 @@ import type { FileList, SignedUrlResponse, StoredFile } from '@basalt/contracts'
 import type { Principal } from '@basalt/contracts';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
 import { BlobStore } from '../infra/blobs/blob-store.port.js';
 import { serveContent } from './download/serve-content.js';
@@ -22,8 +22,8 @@ export class FilesController {
 
   @Post()
   @ApiConsumes('multipart/form-data')
-  upload(@CurrentPrincipal() principal: Principal, @Param('bucket') bucket: string, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<StoredFile> {
-    return this.uploads.upload(principal, bucket, req, res);
+  upload(@CurrentPrincipal() principal: Principal, @Param('bucket') bucket: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<StoredFile> {
+    return this.uploads.upload(principal, bucket, req.raw, res);
   }
 
   @Get()
@@ -43,8 +43,8 @@ export class FilesController {
     @Param('bucket') bucket: string,
     @Param('id') id: string,
     @Query() q: ContentQueryDto,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     const signed = q.expires !== undefined || q.signature !== undefined;
     const file = signed ? await this.files.bySignature(bucket, id, q.expires, q.signature) : await this.files.readable(principal, bucket, id);

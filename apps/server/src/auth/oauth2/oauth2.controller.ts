@@ -1,7 +1,7 @@
 import type { AuthResponse, ListResponse, MfaRequiredResponse, OAuth2ProviderInfo } from '@basalt/contracts';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Errors } from '../../common/app-error.js';
 import type { BasaltRequest } from '../../common/request-context.js';
 import { AuthRateLimits } from '../auth-rate-limits.js';
@@ -35,20 +35,20 @@ export class OAuth2Controller {
     @Query('redirectUri') redirectUri: unknown,
     @Query('codeChallenge') codeChallenge: unknown,
     @Req() req: BasaltRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     await this.limits.enforce('oauth2', [`start-ip:${req.ip}`]);
     redirect(res, await this.signIn.start(provider, redirectUri, codeChallenge));
   }
 
   @Get(':provider/callback')
-  async callback(@Param('provider') provider: string, @Query() query: CallbackParams, @Res() res: Response): Promise<void> {
+  async callback(@Param('provider') provider: string, @Query() query: CallbackParams, @Res() res: FastifyReply): Promise<void> {
     redirect(res, await this.signIn.callback(provider, query));
   }
 
   /** `response_mode=form_post` (Apple): the same answer as a form POST from the provider's page. */
   @Post(':provider/callback')
-  async formCallback(@Param('provider') provider: string, @Req() req: BasaltRequest, @Res() res: Response): Promise<void> {
+  async formCallback(@Param('provider') provider: string, @Req() req: BasaltRequest, @Res() res: FastifyReply): Promise<void> {
     redirect(res, await this.signIn.callback(provider, await readForm(req)), 303);
   }
 
@@ -61,10 +61,8 @@ export class OAuth2Controller {
 }
 
 /** The URL carries a code or state: keep it out of caches and of the next page's Referer. */
-function redirect(res: Response, url: string, status = 302): void {
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.redirect(status, url);
+function redirect(res: FastifyReply, url: string, status = 302): void {
+  void res.header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer').redirect(url, status);
 }
 
 /** The /api body parser reads JSON only; a provider's form_post is read here, small and urlencoded. */
@@ -72,7 +70,7 @@ async function readForm(req: BasaltRequest): Promise<CallbackParams> {
   if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) throw Errors.validation({ body: 'must be application/x-www-form-urlencoded' });
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  for await (const chunk of req.raw as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > FORM_LIMIT_BYTES) throw Errors.validation({ body: 'is too large' });
     chunks.push(chunk);

@@ -1,7 +1,7 @@
 import type { BaseRecord, Principal, RecordList } from '@basalt/contracts';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Errors } from '../../common/app-error.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import { ListRecordsQueryDto, RecordShapeQueryDto } from './dto/records-query.dto.js';
@@ -30,10 +30,10 @@ export class RecordsController {
     @Param('id', uuid) id: string,
     @Query() q: RecordShapeQueryDto,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<BaseRecord | undefined> {
     const { record, etag } = await this.records.get(p, collection, id, q);
-    res.setHeader('ETag', etag);
+    res.header('ETag', etag);
     if (ifNoneMatch && ifNoneMatch.split(',').map((t) => t.trim()).includes(etag)) {
       res.status(304);
       return undefined;
@@ -46,10 +46,10 @@ export class RecordsController {
     @CurrentPrincipal() p: Principal,
     @Param('collection') collection: string,
     @Body() body: unknown,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<BaseRecord> {
     const { record, etag } = await this.records.create(p, collection, body);
-    res.setHeader('ETag', etag);
+    res.header('ETag', etag);
     return record;
   }
 
@@ -60,10 +60,10 @@ export class RecordsController {
     @Param('id', uuid) id: string,
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<BaseRecord> {
     const { record, etag } = await this.records.update(p, collection, id, body, ifMatch);
-    res.setHeader('ETag', etag);
+    res.header('ETag', etag);
     return record;
   }
 

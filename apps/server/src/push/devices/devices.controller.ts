@@ -1,7 +1,7 @@
 import type { Device, Principal, PushPage, RegisteredDevice } from '@basalt/contracts';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import { DeviceTopicsDto, ListDevicesQueryDto, RegisterDeviceDto } from './dto/register-device.dto.js';
 import { DevicesService } from './devices.service.js';
@@ -16,7 +16,7 @@ export class DevicesController {
 
   /** 201 when the token is new, 200 when an existing registration was updated (or moved to the caller). */
   @Post()
-  async register(@CurrentPrincipal() principal: Principal, @Body() body: RegisterDeviceDto, @Res({ passthrough: true }) res: Response): Promise<RegisteredDevice> {
+  async register(@CurrentPrincipal() principal: Principal, @Body() body: RegisterDeviceDto, @Res({ passthrough: true }) res: FastifyReply): Promise<RegisteredDevice> {
     const { device, created } = await this.devices.register(principal, body);
     res.status(created ? 201 : 200);
     return device;

@@ -1,5 +1,5 @@
-import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { BlobStore } from '../../infra/blobs/blob-store.port.js';
 import { blobKeyOf, type FileRow } from '../files.repository.js';
 import { StorageErrors } from '../storage.errors.js';
@@ -13,47 +13,39 @@ import { contentDisposition } from './content-disposition.js';
  * another, and active content (html, svg, xml, scripts) is always an attachment, so it never
  * runs on the API's origin. `cacheable` allows shared caches (public buckets without a signature).
  */
-export async function serveContent(req: Request, res: Response, file: FileRow, blobs: BlobStore, cacheable: boolean): Promise<void> {
+export async function serveContent(req: FastifyRequest, res: FastifyReply, file: FileRow, blobs: BlobStore, cacheable: boolean): Promise<void> {
   const etag = `"${file.etag}"`;
-  res.setHeader('ETag', etag);
-  res.setHeader('Last-Modified', file.createdAt.toUTCString());
-  res.setHeader('Accept-Ranges', 'bytes');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Cache-Control', cacheable ? 'public, max-age=300' : 'private, no-cache');
+  res.header('ETag', etag);
+  res.header('Last-Modified', file.createdAt.toUTCString());
+  res.header('Accept-Ranges', 'bytes');
+  res.header('X-Content-Type-Options', 'nosniff');
+  res.header('Cache-Control', cacheable ? 'public, max-age=300' : 'private, no-cache');
   if (matchesEtag(req.headers['if-none-match'], file.etag)) {
-    res.status(304).end();
+    await res.code(304).send();
     return;
   }
   // If-Range with another validator: the client's partial copy is stale, so send everything.
-  const ifRange = req.get('if-range');
-  const rangeHeader = ifRange !== undefined && ifRange.trim() !== etag ? undefined : req.get('range');
+  const ifRange = req.headers['if-range'] as string | undefined;
+  const rangeHeader = ifRange !== undefined && ifRange.trim() !== etag ? undefined : req.headers.range;
   const answer = parseRange(rangeHeader, file.size);
   if (answer.kind === 'unsatisfiable') {
-    res.setHeader('Content-Range', `bytes */${file.size}`);
+    res.header('Content-Range', `bytes */${file.size}`);
     throw StorageErrors.rangeNotSatisfiable(file.size);
   }
   const range = answer.kind === 'partial' ? answer.range : undefined;
-  // An empty file has no byte to ask the store for.
-  const body = file.size === 0 ? null : await blobs.get(blobKeyOf(file.bucket, file.id), range);
-  res.setHeader('Content-Type', file.contentType.startsWith('text/') ? `${file.contentType}; charset=utf-8` : file.contentType);
-  res.setHeader('Content-Disposition', contentDisposition(isActiveContent(file.contentType) ? 'attachment' : 'inline', file.name));
+  // An empty file has no byte to ask the store for; a HEAD request wants none.
+  const body = file.size === 0 || req.method === 'HEAD' ? null : await blobs.get(blobKeyOf(file.bucket, file.id), range);
+  res.header('Content-Type', file.contentType.startsWith('text/') ? `${file.contentType}; charset=utf-8` : file.contentType);
+  res.header('Content-Disposition', contentDisposition(isActiveContent(file.contentType) ? 'attachment' : 'inline', file.name));
   if (range) {
-    res.status(206);
-    res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${file.size}`);
-    res.setHeader('Content-Length', String(range.end - range.start + 1));
+    res.code(206);
+    res.header('Content-Range', `bytes ${range.start}-${range.end}/${file.size}`);
+    res.header('Content-Length', String(range.end - range.start + 1));
   } else {
-    res.status(200);
-    res.setHeader('Content-Length', String(file.size));
+    res.code(200);
+    res.header('Content-Length', String(file.size));
   }
-  if (!body || req.method === 'HEAD') {
-    body?.destroy();
-    res.end();
-    return;
-  }
-  try {
-    await pipeline(body, res);
-  } catch {
-    // The client went away or the store failed mid-body: nothing more can be said on this response.
-    res.destroy();
-  }
+  // Fastify pipes the stream and destroys the response if the store fails mid-body. No body is sent
+  // as an empty stream: for HEAD, Fastify would replace the Content-Length of "nothing" with 0.
+  await res.send(body ?? Readable.from([]));
 }

@@ -1,7 +1,8 @@
 import type { Principal, StoredFile } from '@basalt/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import busboy, { type Busboy, type FileInfo } from 'busboy';
-import type { Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { Errors } from '../../common/app-error.js';
@@ -54,7 +55,7 @@ export class UploadFileService {
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  async upload(principal: Principal, bucketName: string, req: Request, res: Response): Promise<StoredFile> {
+  async upload(principal: Principal, bucketName: string, req: IncomingMessage, res: FastifyReply): Promise<StoredFile> {
     const bucket = await this.files.bucket(bucketName);
     const access = fileAccess(principal, bucket, 'create');
     if (!/^multipart\/form-data\s*;/i.test(req.headers['content-type'] ?? '')) throw StorageErrors.notMultipart();
@@ -80,7 +81,7 @@ export class UploadFileService {
       // Stop reading the body: what is left is discarded, and the connection is not reused.
       req.unpipe(parser);
       if (!req.complete) {
-        res.setHeader('Connection', 'close');
+        res.header('Connection', 'close');
         req.resume();
       }
       state.abort?.(err as Error);
@@ -91,7 +92,7 @@ export class UploadFileService {
   }
 
   /** Parses the form; resolves once the file part is stored and every part has been read. */
-  private receive(req: Request, parser: Busboy, bucket: BucketRecord, form: UploadForm, owner: string | null, state: UploadState): Promise<StoredBlob> {
+  private receive(req: IncomingMessage, parser: Busboy, bucket: BucketRecord, form: UploadForm, owner: string | null, state: UploadState): Promise<StoredBlob> {
     return new Promise<StoredBlob>((resolve, reject) => {
       let stored: Promise<StoredBlob> | undefined;
       let failed = false;
