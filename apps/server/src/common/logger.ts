@@ -8,8 +8,16 @@ const REDACT = [
   'key', '*.key', 'clientSecret', '*.clientSecret',
 ];
 
+/**
+ * JSON lines on stdout, written asynchronously: a synchronous write is a syscall on the event loop
+ * for every request line, where async writes coalesce whatever was logged while the last one was in
+ * flight. Pino flushes what is pending when the process exits.
+ */
 export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'basalt' }, redact: { paths: REDACT, censor: '[redacted]' }, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino(
+    { level, base: { service: 'basalt' }, redact: { paths: REDACT, censor: '[redacted]' }, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ dest: 1, sync: false }),
+  );
 }
 
 /** Nest injection token for the process logger. */
