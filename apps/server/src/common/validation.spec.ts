@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Min, ValidateNested, validate } from 'class-validator';
 import { AppError } from './app-error.js';
-import { flattenValidationErrors, validationFailed } from './validation.js';
+import { createValidationPipe, flattenValidationErrors, validationFailed } from './validation.js';
 
 class LineDto {
   @IsString() sku!: string;
@@ -85,5 +85,41 @@ describe('validationFailed', () => {
     const error = validationFailed([]);
     expect(error.message).toBe('body: is invalid');
     expect(error.details).toEqual({});
+  });
+});
+
+class PageQueryDto {
+  @IsOptional() @IsInt() limit?: number;
+  @IsString() shape = 'full';
+}
+
+class CallbackQueryDto {
+  @IsString() code!: string;
+}
+
+describe('the validation pipe on empty queries', () => {
+  const pipe = createValidationPipe();
+  const query = (metatype: new () => object) => ({ type: 'query' as const, metatype });
+
+  it('answers an instance of the DTO with its defaults, each time a fresh one', async () => {
+    const first = await pipe.transform({}, query(PageQueryDto));
+    const second = await pipe.transform({}, query(PageQueryDto));
+    for (const q of [first, second]) {
+      expect(q).toBeInstanceOf(PageQueryDto);
+      expect({ ...q }).toEqual({ shape: 'full' });
+    }
+    expect(second).not.toBe(first);
+  });
+
+  it('still refuses an empty query when the DTO requires a field, every time', async () => {
+    for (let i = 0; i < 2; i++) {
+      await expect(pipe.transform({}, query(CallbackQueryDto))).rejects.toMatchObject({ code: 'validation_failed', details: { code: expect.any(String) } });
+    }
+  });
+
+  it('validates queries that are not empty as usual', async () => {
+    await pipe.transform({}, query(PageQueryDto));
+    await expect(pipe.transform({ limit: 'x' }, query(PageQueryDto))).rejects.toBeInstanceOf(AppError);
+    await expect(pipe.transform({ other: '1' }, query(PageQueryDto))).rejects.toMatchObject({ details: { other: expect.any(String) } });
   });
 });
