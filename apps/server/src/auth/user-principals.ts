@@ -2,33 +2,71 @@ import type { Principal } from '@basalt/contracts';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CredentialResolvers } from '../common/auth/credential-resolvers.js';
+import { EventBus } from '../infra/events/event-bus.port.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { SessionsService } from './sessions.service.js';
+
+/** How long a node trusts a user's cached roles and disabled flag; any change to the user also clears it at once through the EventBus. */
+const STANDING_CACHE_MS = 5_000;
+/** Users remembered at most; past this the oldest entries go first. */
+const STANDING_CACHE_SIZE = 10_000;
+
+interface Standing {
+  roles: string[];
+  disabled: boolean;
+  until: number;
+}
 
 /**
  * Resolves `Authorization: Bearer <user access token>` to a user principal. A token whose session
  * was revoked (logout, password change, reuse detected) or whose user is disabled or gone is refused,
- * even before it expires.
+ * even before it expires. A user's roles and disabled flag are cached like active sessions are, so a
+ * signed-in request costs no query of its own.
  */
 @Injectable()
 export class UserPrincipals implements OnModuleInit {
+  private readonly standing = new Map<string, Standing>();
+  /** Bumped by every change to a user, so a read that raced a change is used once but not cached. */
+  private changes = 0;
+
   constructor(
     private readonly verifier: AccessTokenVerifier,
     private readonly sessions: SessionsService,
     private readonly resolvers: CredentialResolvers,
+    private readonly events: EventBus,
     private readonly ds: DataSource,
   ) {}
 
   onModuleInit(): void {
     this.resolvers.addBearer((token) => this.resolve(token));
+    this.events.subscribe('record.changed', ({ collection, before, after }) => {
+      if (collection !== 'users') return;
+      this.changes += 1;
+      if (before) this.standing.delete(before.id);
+      if (after) this.standing.delete(after.id);
+    });
   }
 
   private async resolve(token: string): Promise<Principal | null> {
     const claims = await this.verifier.verify(token);
     if (!claims) return null;
     if (claims.sessionId && !(await this.sessions.isActive(claims.sessionId))) return null;
-    const [user] = await this.ds.query('SELECT "roles", "disabled" FROM app.users WHERE "id" = $1', [claims.userId]);
+    const user = await this.standingOf(claims.userId);
     if (!user || user.disabled) return null;
-    return { kind: 'user', id: claims.userId, roles: user.roles ?? [], scopes: [], ...(claims.sessionId && { sessionId: claims.sessionId }) };
+    return { kind: 'user', id: claims.userId, roles: user.roles, scopes: [], ...(claims.sessionId && { sessionId: claims.sessionId }) };
+  }
+
+  private async standingOf(userId: string): Promise<Standing | null> {
+    const cached = this.standing.get(userId);
+    if (cached && cached.until > Date.now()) return cached;
+    const changesBefore = this.changes;
+    const [row] = await this.ds.query('SELECT "roles", "disabled" FROM app.users WHERE "id" = $1', [userId]);
+    this.standing.delete(userId);
+    if (!row) return null;
+    const standing: Standing = { roles: row.roles ?? [], disabled: Boolean(row.disabled), until: Date.now() + STANDING_CACHE_MS };
+    if (this.changes !== changesBefore) return standing;
+    if (this.standing.size >= STANDING_CACHE_SIZE) this.standing.delete(this.standing.keys().next().value!);
+    this.standing.set(userId, standing);
+    return standing;
   }
 }
