@@ -7,7 +7,7 @@ import { compileSort, orderBySql } from '../query/sort.js';
 import { cursorCondition, encodeCursor } from '../query/cursor.js';
 import { type CollectionSchema, fieldOf, isMulti, tableRef } from '../schema/collection-schema.js';
 import { SchemaRegistry } from '../schema/schema-registry.js';
-import { type Access, accessFor } from './record-access.js';
+import { type Access, accessFor, holdsWithoutQuery } from './record-access.js';
 import { rowToRecord } from './record-mapper.js';
 import type { Executor, RequestScope } from './request-scope.js';
 import { RuleCache } from './rule-cache.js';
@@ -85,7 +85,7 @@ export class RecordReader {
 
   /** Whether the stored record `id` satisfies an expression rule (create and update rules judge the result). */
   async satisfies(db: Executor, scope: RequestScope, schema: CollectionSchema, id: string, access: Access, body: Record<string, unknown>): Promise<boolean> {
-    if (access.kind === 'bypass' || access.rule.trim() === '') return true;
+    if (holdsWithoutQuery(access)) return true;
     const params = new SqlParams();
     const idParam = params.add(id);
     const rule = this.ruleSql(access, scope, schema, params, 'r', body);

@@ -1,4 +1,5 @@
-import type { EventName, EventPayload, RecordChangedEvent } from '@basalt/contracts';
+import type { EventName, EventPayload, Principal, RecordChangedEvent } from '@basalt/contracts';
+import { jest } from '@jest/globals';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventBus } from '../../infra/events/event-bus.port.js';
 import type { SchemaRegistry } from '../schema/schema-registry.js';
@@ -58,5 +59,49 @@ describe('RecordsService.transaction', () => {
       }),
     ).rejects.toThrow('second write failed');
     expect(log).toEqual(['rollback']);
+  });
+});
+
+describe('RecordsService.create', () => {
+  const record = { id: '0190e0e0-0000-7000-8000-000000000001', createdAt: 'c', updatedAt: 'u', title: 't' };
+  const schemaWith = (create: string | null) => ({ id: 's1', name: 'posts', kind: 'base', fields: [], rules: { list: '', view: '', create, update: '', delete: '' } });
+
+  function setup(create: string | null, alone: boolean) {
+    const log: string[] = [];
+    const registry = { get: () => schemaWith(create) } as unknown as SchemaRegistry;
+    const writer = {
+      createAlone: async () => {
+        log.push('insert alone');
+        return alone ? { record, event: { collection: 'posts', action: 'create', before: null, after: record } } : null;
+      },
+    } as unknown as RecordWriter;
+    const service = new RecordsService(fakeDataSource(log), registry, {} as RecordReader, writer, fakeEvents(log), new RuleCache());
+    // The transaction path itself is covered above and end to end; here it only has to be taken or not.
+    jest.spyOn(service, 'transaction').mockImplementation(async () => {
+      log.push('transaction');
+      return { record, etag: '"x"' } as never;
+    });
+    return { log, service };
+  }
+
+  const guest: Principal = { kind: 'guest', roles: [], scopes: [] };
+
+  it('runs a create whose rule holds without a query as one INSERT, then publishes its event', async () => {
+    const { log, service } = setup('', true);
+    const out = await service.create(guest, 'posts', { title: 't' });
+    expect(out.record).toEqual(record);
+    expect(log).toEqual(['insert alone', 'record.changed:create']);
+  });
+
+  it('falls back to a transaction when the record needs checks of its own', async () => {
+    const { log, service } = setup('', false);
+    await service.create(guest, 'posts', { title: 't' });
+    expect(log).toEqual(['insert alone', 'transaction']);
+  });
+
+  it('uses a transaction when the create rule must be judged on the stored row', async () => {
+    const { log, service } = setup("@request.auth.id != ''", true);
+    await service.create(guest, 'posts', { title: 't' });
+    expect(log).toEqual(['transaction']);
   });
 });
