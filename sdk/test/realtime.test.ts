@@ -137,12 +137,14 @@ describe('timely refresh', () => {
     await first.auth.signUp({ email: newEmail(), password: PASSWORD });
     const key = `basalt.session:${first.url}`;
     const stored = JSON.parse((await storage.getItem(key))!) as Record<string, unknown>;
-    // Due for a refresh in 1.5 s (the server's token is good for much longer).
-    await storage.setItem(key, JSON.stringify({ ...stored, refreshAt: Date.now() + 1500 }));
+    // Due for a refresh in 4 s (the server's token is good for much longer): time enough for the
+    // socket to be up and subscribed first, even on a loaded machine.
+    await storage.setItem(key, JSON.stringify({ ...stored, refreshAt: Date.now() + 4000 }));
     const basalt = track(live.client({ storage, fetch: net.fetch }));
-    await basalt.collection('msgs').subscribe({}, () => undefined);
     const sent: string[] = [];
     basalt.realtime.connect().onAnyOutgoing((event: string) => sent.push(event));
+    await basalt.collection('msgs').subscribe({}, () => undefined);
+    expect(sent).not.toContain('auth');
     await eventually(async () => net.count('POST', '/api/auth/refresh') === 1 && sent.includes('auth'), 10_000);
   });
 });
