@@ -33,8 +33,7 @@ function isFastifyError(e: unknown): e is FastifyError {
 }
 
 /** Maps anything thrown to the one error envelope; the cause of a 500 goes to the log only. */
-export function toErrorBody(thrown: unknown): { body: ErrorBody; unexpected: boolean } {
-  const e = thrown;
+export function toErrorBody(e: unknown): { body: ErrorBody; unexpected: boolean } {
   if (e instanceof AppError) {
     return { body: { status: e.status, code: e.code, message: e.message, ...(e.details && { details: e.details }) }, unexpected: false };
   }
