@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BaseRecord } from '@basalt/contracts';
-import { type CollectionSchema, fieldOf } from '../schema/collection-schema.js';
+import type { CollectionSchema } from '../schema/collection-schema.js';
 import { fromColumn } from './field-values.js';
 
 /** A row as pg returns it (`SELECT r.*`), in API shape with every field, hidden ones too. */
@@ -10,21 +10,35 @@ export function rowToRecord(schema: CollectionSchema, row: Record<string, unknow
     createdAt: fromColumn(undefined, row.createdAt),
     updatedAt: fromColumn(undefined, row.updatedAt),
   };
-  for (const f of schema.fields) record[f.name] = fromColumn(fieldOf(schema, f.name), row[f.name] ?? null);
+  for (const f of schema.fields) record[f.name] = fromColumn(f, row[f.name] ?? null);
   return record as BaseRecord;
 }
 
 /** What the caller may see: hidden fields go unless it bypasses rules; `fields=` narrows further. */
 export function present(schema: CollectionSchema, record: BaseRecord, opts: { hidden: boolean; fields?: string[] }): BaseRecord {
+  const hidden = opts.hidden ? NONE : hiddenFieldsOf(schema);
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record)) {
-    if (key === 'expand') continue;
-    if (!opts.hidden && fieldOf(schema, key)?.hidden) continue;
+  for (const key in record) {
+    if (key === 'expand' || hidden.has(key)) continue;
     if (opts.fields && !opts.fields.includes(key)) continue;
-    out[key] = value;
+    out[key] = record[key];
   }
   if (record.expand) out.expand = record.expand;
   return out as BaseRecord;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+/** Per schema object: the registry builds a new one on every change, so this never goes stale. */
+const hiddenBySchema = new WeakMap<CollectionSchema, ReadonlySet<string>>();
+
+/** The names of a schema's hidden fields, worked out once (present runs for every record sent). */
+function hiddenFieldsOf(schema: CollectionSchema): ReadonlySet<string> {
+  let names = hiddenBySchema.get(schema);
+  if (!names) {
+    names = new Set(schema.fields.filter((f) => f.hidden).map((f) => f.name));
+    hiddenBySchema.set(schema, names);
+  }
+  return names;
 }
 
 /** A strong ETag over the whole stored record: any change to any field changes it. */
