@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { plainToInstance, Type } from 'class-transformer';
+import { plainToInstance, Transform, Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Min, ValidateNested, validate } from 'class-validator';
 import { AppError } from './app-error.js';
 import { createValidationPipe, flattenValidationErrors, validationFailed } from './validation.js';
@@ -97,7 +97,12 @@ class CallbackQueryDto {
   @IsString() code!: string;
 }
 
-describe('the validation pipe on empty queries', () => {
+class ListQueryDto {
+  @IsOptional() @IsInt() @Type(() => Number) limit?: number;
+  @IsOptional() @IsString({ each: true }) @Transform(({ value }) => String(value).split(',')) fields?: string[];
+}
+
+describe('the validation pipe on queries it has seen before', () => {
   const pipe = createValidationPipe();
   const query = (metatype: new () => object) => ({ type: 'query' as const, metatype });
 
@@ -111,15 +116,31 @@ describe('the validation pipe on empty queries', () => {
     expect(second).not.toBe(first);
   });
 
+  it('answers a repeated query with the same transformed values, which the handler may change freely', async () => {
+    const first = (await pipe.transform({ limit: '5', fields: 'a,b' }, query(ListQueryDto))) as ListQueryDto;
+    first.fields!.push('changed');
+    first.limit = 99;
+    const second = (await pipe.transform({ limit: '5', fields: 'a,b' }, query(ListQueryDto))) as ListQueryDto;
+    expect(second).toBeInstanceOf(ListQueryDto);
+    expect({ ...second }).toEqual({ limit: 5, fields: ['a', 'b'] });
+    expect(await pipe.transform({ limit: '6' }, query(ListQueryDto))).toMatchObject({ limit: 6 });
+  });
+
+  it('keeps answers apart per DTO class', async () => {
+    await pipe.transform({ limit: '5' }, query(ListQueryDto));
+    await expect(pipe.transform({ limit: '5' }, query(PageQueryDto))).rejects.toMatchObject({ details: { limit: expect.any(String) } });
+  });
+
   it('still refuses an empty query when the DTO requires a field, every time', async () => {
     for (let i = 0; i < 2; i++) {
       await expect(pipe.transform({}, query(CallbackQueryDto))).rejects.toMatchObject({ code: 'validation_failed', details: { code: expect.any(String) } });
     }
   });
 
-  it('validates queries that are not empty as usual', async () => {
-    await pipe.transform({}, query(PageQueryDto));
-    await expect(pipe.transform({ limit: 'x' }, query(PageQueryDto))).rejects.toBeInstanceOf(AppError);
-    await expect(pipe.transform({ other: '1' }, query(PageQueryDto))).rejects.toMatchObject({ details: { other: expect.any(String) } });
+  it('refuses an invalid query every time it comes', async () => {
+    for (let i = 0; i < 2; i++) {
+      await expect(pipe.transform({ limit: 'x' }, query(ListQueryDto))).rejects.toBeInstanceOf(AppError);
+      await expect(pipe.transform({ other: '1' }, query(ListQueryDto))).rejects.toMatchObject({ details: { other: expect.any(String) } });
+    }
   });
 });
