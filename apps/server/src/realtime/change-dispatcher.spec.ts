@@ -6,6 +6,7 @@ import { posts, users } from '../collections/query/testing/query-fixtures.js';
 import type { CollectionSchema } from '../collections/schema/collection-schema.js';
 import type { SchemaRegistry } from '../collections/schema/schema-registry.js';
 import { MemoryEventBus } from '../infra/events/memory-event-bus.driver.js';
+import { MemoryRealtimeAdapter } from '../infra/realtime/memory-realtime-adapter.driver.js';
 import { ChangeDispatcher } from './change-dispatcher.js';
 import { RealtimeHub } from './realtime-hub.js';
 import type { RealtimeMetrics } from './realtime.metrics.js';
@@ -21,7 +22,7 @@ const postsSchema: CollectionSchema = { ...posts, rules: { list: null, view: 'pu
 function setup(opts: { query?: DataSource['query'] } = {}) {
   const sent: Array<{ room: string; event: string; payload: any }> = [];
   const io = { to: (room: string) => ({ emit: (event: string, payload: unknown) => sent.push({ room, event, payload }) }) };
-  const hub = new RealtimeHub();
+  const hub = new RealtimeHub(new MemoryRealtimeAdapter());
   hub.attachServer(io as never);
   const registry = { get: (name: string) => ({ posts: postsSchema, users: authUsers })[name as 'posts'], reload: async () => undefined } as unknown as SchemaRegistry;
   const log = pino({ level: 'silent' });

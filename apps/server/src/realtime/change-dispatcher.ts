@@ -9,7 +9,7 @@ import type { CollectionSchema } from '../collections/schema/collection-schema.j
 import { SchemaRegistry } from '../collections/schema/schema-registry.js';
 import { EventBus } from '../infra/events/event-bus.port.js';
 import { errorBodyOf } from './realtime.errors.js';
-import { RealtimeHub } from './realtime-hub.js';
+import { type ChangeDelivery, RealtimeHub } from './realtime-hub.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import { RelatedRecordsLoader } from './related-records.js';
 import type { SocketSession } from './socket-session.js';
@@ -89,6 +89,7 @@ export class ChangeDispatcher implements OnModuleInit, OnModuleDestroy {
     if (schema.kind === 'auth' && event.after) this.refreshAuthValues(event.after);
     const loader = new RelatedRecordsLoader(this.ds, this.registry, schema);
     const now = new Date();
+    const deliveries: ChangeDelivery[] = [];
     for (const session of [...this.hub.all()]) {
       if (session.resuming) continue;
       for (const sub of [...session.subscriptions.values()]) {
@@ -102,7 +103,8 @@ export class ChangeDispatcher implements OnModuleInit, OnModuleDestroy {
           }
         }
         try {
-          await this.judge(event, schema, session, sub, loader, now);
+          const delivery = await this.judge(event, schema, session, sub, loader, now);
+          if (delivery) deliveries.push(delivery);
         } catch (err) {
           // Only this subscription misses this event; the others and the next events are unaffected.
           this.metrics.dropped('evaluation_failed');
@@ -110,19 +112,20 @@ export class ChangeDispatcher implements OnModuleInit, OnModuleDestroy {
         }
       }
     }
+    this.hub.emitChanges(deliveries);
   }
 
   /** visible before / after -> nothing, create, update or delete (an update that leaves arrives as delete, one that enters as create). */
-  private async judge(event: RecordChangedEvent, schema: CollectionSchema, session: SocketSession, sub: Subscription, loader: RelatedRecordsLoader, now: Date): Promise<void> {
+  private async judge(event: RecordChangedEvent, schema: CollectionSchema, session: SocketSession, sub: Subscription, loader: RelatedRecordsLoader, now: Date): Promise<ChangeDelivery | null> {
     const sees = async (record: BaseRecord | null) => record !== null && sub.matches(record, schema, this.registry, session, now, await loader.load(record, sub.relations));
     const was = event.action !== 'create' && (await sees(event.before));
     const is = event.action !== 'delete' && (await sees(event.after));
     let action: RecordAction | null = null;
     if (is) action = was ? 'update' : 'create';
     else if (was) action = 'delete';
-    if (!action) return;
+    if (!action) return null;
     const record = action === 'delete' ? { id: (event.before ?? event.after)!.id } : present(schema, event.after!, { hidden: session.hidden });
-    this.hub.emitChange(session, sub.id, action, record);
+    return { session, subscriptionId: sub.id, action, record };
   }
 
   /** `@request.auth.*` follows the user's record: a role or field change is seen by the next event. */

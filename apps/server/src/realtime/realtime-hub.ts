@@ -1,7 +1,16 @@
 import type { BaseRecord, ErrorBody, RealtimeServerEvents, RecordAction } from '@basalt/contracts';
 import { Injectable } from '@nestjs/common';
 import type { Server } from 'socket.io';
+import { RealtimeAdapter, type RoomEmit } from '../infra/realtime/realtime-adapter.port.js';
 import type { SocketSession } from './socket-session.js';
+
+/** One `change` for one subscription of one session. */
+export interface ChangeDelivery {
+  session: SocketSession;
+  subscriptionId: string;
+  action: RecordAction;
+  record: BaseRecord | { id: string };
+}
 
 /** How long a socket being ended may take to acknowledge `unauthorized` before it is disconnected anyway. */
 const END_GRACE_MS = 2000;
@@ -16,6 +25,8 @@ export class RealtimeHub {
   private io: Server | null = null;
   private readonly sessions = new Map<string, SocketSession>();
   private delivered: (count: number) => void = () => undefined;
+
+  constructor(private readonly adapter: RealtimeAdapter) {}
 
   attachServer(io: Server): void {
     this.io = io;
@@ -62,12 +73,25 @@ export class RealtimeHub {
     this.io?.to(sid).emit(event, payload);
   }
 
-  /** A `change` with the session's next sequence number. */
-  emitChange(session: SocketSession, subscriptionId: string, action: RecordAction, record: BaseRecord | { id: string }): void {
-    session.whenReleased(() => {
-      this.emit(session.sid, 'change', { subscriptionId, action, record, seq: session.nextSeq() });
-      this.delivered(1);
-    });
+  /**
+   * The `change`s one event makes, each with its session's next sequence number, sent together (the
+   * scaled driver stores them as one entry). A session waiting for its hand-over gets its own later.
+   */
+  emitChanges(deliveries: readonly ChangeDelivery[]): void {
+    const now: RoomEmit[] = [];
+    for (const d of deliveries) {
+      if (d.session.holding) {
+        d.session.whenReleased(() => {
+          this.emit(d.session.sid, 'change', changeOf(d));
+          this.delivered(1);
+        });
+      } else {
+        now.push({ room: d.session.sid, payload: changeOf(d) });
+      }
+    }
+    if (now.length === 0 || !this.io) return;
+    this.adapter.emitEach(this.io, 'change', now);
+    this.delivered(now.length);
   }
 
   /**
@@ -82,4 +106,8 @@ export class RealtimeHub {
     this.remove(session);
     if (socket?.connected) socket.timeout(END_GRACE_MS).emit('unauthorized', { error }, () => socket.disconnect(true));
   }
+}
+
+function changeOf(d: ChangeDelivery): RealtimeServerEvents['change'] {
+  return { subscriptionId: d.subscriptionId, action: d.action, record: d.record, seq: d.session.nextSeq() };
 }

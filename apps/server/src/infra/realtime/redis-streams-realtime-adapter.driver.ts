@@ -1,22 +1,27 @@
-import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { REALTIME_RECOVERY_WINDOW_MS } from '@basalt/contracts';
 import { Redis } from 'ioredis';
-import { RealtimeAdapter, type SocketIoAdapterFactory } from './realtime-adapter.port.js';
+import type { Server } from 'socket.io';
+import { RealtimeAdapter, type RoomEmit, type SocketIoAdapterFactory } from './realtime-adapter.port.js';
+import { RedisStreamsAdapter, RedisStreamsCluster } from './redis-streams-adapter.js';
 
 export interface RedisStreamsRealtimeAdapterOptions {
   url: string;
   /** Namespaces the stream, pub/sub channels and session keys (`<prefix>:realtime...`). */
   prefix: string;
   onConnectionError?: (err: Error) => void;
+  /** A stream entry or pub/sub message that could not be read (skipped). */
+  onBadMessage?: (err: unknown) => void;
 }
 
 /**
- * The scaled driver: `@socket.io/redis-streams-adapter`. Every packet sent to a room goes through one
- * Redis stream that all API nodes read, so rooms span nodes; the stream doubles as the store of
- * missed packets for connection state recovery, and sessions are kept in Redis, so a client can
- * resume on any node.
+ * The scaled driver: Socket.IO's cluster adapter over one Redis stream that all API nodes read, so
+ * rooms span nodes; the stream doubles as the store of missed packets for connection state
+ * recovery, and sessions are kept in Redis, so a client can resume on any node. A change fanned
+ * out to many sockets is one stream entry (`emitEach`).
  */
 export class RedisStreamsRealtimeAdapter extends RealtimeAdapter {
   private client?: Redis;
+  private cluster?: RedisStreamsCluster;
 
   constructor(private readonly options: RedisStreamsRealtimeAdapterOptions) {
     super();
@@ -24,8 +29,7 @@ export class RedisStreamsRealtimeAdapter extends RealtimeAdapter {
 
   override factory(): SocketIoAdapterFactory | null {
     const { url, prefix } = this.options;
-    // One change fans out into one XADD per subscribed socket; auto-pipelining sends the XADDs of one
-    // tick in one write instead of one round trip each.
+    // Auto-pipelining sends the XADDs and PUBLISHes of one tick in one write.
     this.client ??= new Redis(url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
     let reported = false;
     this.client.on('error', (err: Error) => {
@@ -34,20 +38,31 @@ export class RedisStreamsRealtimeAdapter extends RealtimeAdapter {
       this.options.onConnectionError?.(err);
     });
     this.client.on('ready', () => (reported = false));
-    return createAdapter(this.client, {
-      streamName: `${prefix}:realtime`,
-      channelPrefix: `${prefix}:realtime`,
-      sessionKeyPrefix: `${prefix}:realtime:session:`,
-      // XREAD blocks its connection for this long; short, so a closing node lets go quickly.
-      blockTimeInMs: 1000,
-      // Packets older than the recovery window are useless; 10k entries is the library default.
-      maxLen: 10_000,
-      // A write seen by 1 000 sockets is 1 000 entries: read them back in one XREAD, not ten.
-      readCount: 1000,
-    });
+    this.cluster = new RedisStreamsCluster(
+      this.client,
+      {
+        streamName: `${prefix}:realtime`,
+        channelPrefix: `${prefix}:realtime`,
+        sessionKeyPrefix: `${prefix}:realtime:session:`,
+        retentionMs: REALTIME_RECOVERY_WINDOW_MS,
+        readCount: 100,
+        // XREAD blocks its connection for this long; short, so a closing node lets go quickly.
+        blockTimeInMs: 1000,
+      },
+      (err) => this.options.onBadMessage?.(err),
+    );
+    return this.cluster.adapterFor as unknown as SocketIoAdapterFactory;
+  }
+
+  override emitEach(io: Server, event: string, items: readonly RoomEmit[]): void {
+    const adapter = io.sockets.adapter;
+    if (adapter instanceof RedisStreamsAdapter) void adapter.emitEach(event, items);
+    else super.emitEach(io, event, items);
   }
 
   override async close(): Promise<void> {
+    this.cluster?.close();
+    this.cluster = undefined;
     const client = this.client;
     this.client = undefined;
     if (!client) return;

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
+import { MemoryRealtimeAdapter } from '../../src/infra/realtime/memory-realtime-adapter.driver.js';
+import type { RealtimeAdapter } from '../../src/infra/realtime/realtime-adapter.port.js';
+import { RedisStreamsAdapter } from '../../src/infra/realtime/redis-streams-adapter.js';
+import { RedisStreamsRealtimeAdapter } from '../../src/infra/realtime/redis-streams-realtime-adapter.driver.js';
+import { eventually } from './events.contract.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** A Socket.IO server with recovery on, as the gateway sets it up, on a driver's adapter. */
+async function serve(driver: RealtimeAdapter): Promise<{ io: Server; driver: RealtimeAdapter; url: string; close: () => Promise<void> }> {
+  const http: HttpServer = createServer();
+  const io = new Server(http, { connectionStateRecovery: { maxDisconnectionDuration: 60_000, skipMiddlewares: true } });
+  const factory = driver.factory();
+  if (factory) io.adapter(factory);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  return {
+    io,
+    driver,
+    url,
+    close: async () => {
+      await new Promise((resolve) => io.close(resolve));
+      await driver.close();
+    },
+  };
+}
+
+/** A client that records every `change` payload it receives, and each one's recovery offset. */
+async function client(url: string): Promise<{ socket: ClientSocket; got: unknown[]; offsets: string[] }> {
+  const socket = connectClient(url, { transports: ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 200 });
+  const got: unknown[] = [];
+  const offsets: string[] = [];
+  socket.on('change', (payload: unknown, offset: string) => {
+    got.push(payload);
+    offsets.push(offset);
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return { socket, got, offsets };
+}
+
+function realtimeAdapterContract(makeDriver: () => RealtimeAdapter): void {
+  const open: Array<() => Promise<void>> = [];
+  const clients: ClientSocket[] = [];
+  const start = async () => {
+    const server = await serve(makeDriver());
+    open.push(server.close);
+    const a = await client(server.url);
+    const b = await client(server.url);
+    clients.push(a.socket, b.socket);
+    return { ...server, a, b };
+  };
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    for (const close of open.splice(0)) await close();
+  });
+
+  it('sends each payload of emitEach to its room only, in order', async () => {
+    const { io, driver, a, b } = await start();
+    driver.emitEach(io, 'change', [
+      { room: a.socket.id!, payload: 1 },
+      { room: b.socket.id!, payload: 2 },
+      { room: a.socket.id!, payload: 3 },
+    ]);
+    await eventually(() => {
+      expect(a.got).toEqual([1, 3]);
+      expect(b.got).toEqual([2]);
+    });
+  });
+
+  it('gives a client that dropped and resumed what emitEach sent while it was away, in order', async () => {
+    const { io, driver, a, b } = await start();
+    driver.emitEach(io, 'change', [{ room: a.socket.id!, payload: 'before' }]);
+    await eventually(() => expect(a.got).toEqual(['before']));
+    const id = a.socket.id!;
+    const dropped = new Promise((resolve) => a.socket.once('disconnect', resolve));
+    a.socket.io.engine.close();
+    await dropped;
+    driver.emitEach(io, 'change', [
+      { room: id, payload: 'away 1' },
+      { room: b.socket.id!, payload: 'to b' },
+      { room: id, payload: 'away 2' },
+    ]);
+    await eventually(() => expect(b.got).toEqual(['to b']));
+    await new Promise<void>((resolve) => a.socket.once('connect', () => resolve()));
+    expect(a.socket.recovered).toBe(true);
+    await eventually(() => expect(a.got).toEqual(['before', 'away 1', 'away 2']));
+  });
+}
+
+describe('MemoryRealtimeAdapter', () => {
+  realtimeAdapterContract(() => new MemoryRealtimeAdapter());
+});
+
+describe('RedisStreamsRealtimeAdapter', () => {
+  // One prefix per run, so parallel runs against the same Redis never see each other's packets.
+  const prefix = `basalt-test-${randomUUID()}`;
+  const make = () => new RedisStreamsRealtimeAdapter({ url: REDIS_URL, prefix });
+  realtimeAdapterContract(make);
+
+  it('stores one emitEach as one stream entry, and resumes from a packet inside it with the rest of it', async () => {
+    const server = await serve(make());
+    const a = await client(server.url);
+    try {
+      const room = a.socket.id!;
+      server.driver.emitEach(server.io, 'change', [
+        { room, payload: 'p0' },
+        { room: 'someone-else', payload: 'q' },
+        { room, payload: 'p2' },
+        { room, payload: 'p3' },
+      ]);
+      await eventually(() => expect(a.got).toEqual(['p0', 'p2', 'p3']));
+      const entry = a.offsets[0]!.split(':')[0];
+      expect(a.offsets).toEqual([`${entry}:0`, `${entry}:2`, `${entry}:3`]);
+
+      const adapter = server.io.sockets.adapter as RedisStreamsAdapter;
+      const session = (pid: string) => ({ sid: room, pid, rooms: [room], data: { seq: 1 } });
+      // persistSession does not wait for its SET (Socket.IO calls it and moves on); give it a moment.
+      const persist = (pid: string) => {
+        adapter.persistSession(session(pid));
+        return new Promise((resolve) => setTimeout(resolve, 50));
+      };
+      await persist('cut-after-first');
+      const restored = await adapter.restoreSession('cut-after-first', a.offsets[0]!);
+      expect(restored).toMatchObject({ sid: room, rooms: [room], data: { seq: 1 } });
+      expect(restored.missedPackets).toEqual([
+        ['change', 'p2', `${entry}:2`],
+        ['change', 'p3', `${entry}:3`],
+      ]);
+      await persist('saw-all');
+      expect((await adapter.restoreSession('saw-all', a.offsets[2]!)).missedPackets).toEqual([]);
+      // A session is restored once; an offset that is not ours is refused.
+      await expect(adapter.restoreSession('saw-all', a.offsets[2]!)).rejects.toThrow(/not found/);
+      await persist('bad-offset');
+      await expect(adapter.restoreSession('bad-offset', 'nonsense')).rejects.toThrow(/invalid offset/);
+    } finally {
+      a.socket.close();
+      await server.close();
+    }
+  });
+});
