@@ -127,6 +127,7 @@ export class InfraModule {
                   url: config.redis.url,
                   prefix: config.redis.prefix,
                   onConnectionError: (err) => log.warn({ err: err.message }, 'realtime adapter lost its Redis connection'),
+                  onBadMessage: (err) => log.warn({ err }, 'realtime adapter skipped a message it could not read'),
                 })
               : new MemoryRealtimeAdapter(),
         },

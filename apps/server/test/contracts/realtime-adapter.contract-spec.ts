@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import { MemoryRealtimeAdapter } from '../../src/infra/realtime/memory-realtime-adapter.driver.js';
@@ -103,8 +104,34 @@ describe('MemoryRealtimeAdapter', () => {
 describe('RedisStreamsRealtimeAdapter', () => {
   // One prefix per run, so parallel runs against the same Redis never see each other's packets.
   const prefix = `basalt-test-${randomUUID()}`;
-  const make = () => new RedisStreamsRealtimeAdapter({ url: REDIS_URL, prefix });
-  realtimeAdapterContract(make);
+  const make = (onBadMessage?: (err: unknown) => void) => new RedisStreamsRealtimeAdapter({ url: REDIS_URL, prefix, onBadMessage });
+  realtimeAdapterContract(() => make());
+
+  it('sends what one node emits to sockets on another, skipping an entry it cannot read', async () => {
+    const skipped: unknown[] = [];
+    const nodeA = await serve(make());
+    const nodeB = await serve(make((err) => void skipped.push(err)));
+    const onB = await client(nodeB.url);
+    const redis = new Redis(REDIS_URL);
+    try {
+      const room = onB.socket.id!;
+      // Node B reads entries added after it started reading: send until one arrives.
+      for (let i = 0; onB.got.length === 0; i++) {
+        if (i === 100) throw new Error('node B never received what node A sent');
+        nodeA.driver.emitEach(nodeA.io, 'change', [{ room, payload: 'first' }]);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await redis.xadd(`${prefix}:realtime`, '*', 'uid', 'some-node', 'nsp', '/', 'type', '100', 'data', '{not json');
+      nodeA.driver.emitEach(nodeA.io, 'change', [{ room, payload: 'after the bad one' }]);
+      await eventually(() => expect(onB.got[onB.got.length - 1]).toBe('after the bad one'));
+      expect(skipped).toHaveLength(1);
+    } finally {
+      redis.disconnect();
+      onB.socket.close();
+      await nodeA.close();
+      await nodeB.close();
+    }
+  });
 
   it('stores one emitEach as one stream entry, and resumes from a packet inside it with the rest of it', async () => {
     const server = await serve(make());
