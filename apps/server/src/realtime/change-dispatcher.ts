@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Errors } from '../common/app-error.js';
 import { LOGGER } from '../common/logger.js';
+import type { RelatedRecords } from '../collections/query/memory-filter.js';
 import { present } from '../collections/records/record-mapper.js';
 import type { CollectionSchema } from '../collections/schema/collection-schema.js';
 import { SchemaRegistry } from '../collections/schema/schema-registry.js';
@@ -15,6 +16,14 @@ import { RelatedRecordsLoader } from './related-records.js';
 import type { SocketSession } from './socket-session.js';
 import type { Subscription } from './subscription.js';
 import { SubscriptionsService } from './subscriptions.service.js';
+
+interface Related {
+  before: RelatedRecords;
+  after: RelatedRecords;
+}
+
+const NONE: RelatedRecords = () => null;
+const NOTHING_RELATED: Related = { before: NONE, after: NONE };
 
 /**
  * Turns EventBus events into what each local socket may see. Every node receives every event and
@@ -90,6 +99,9 @@ export class ChangeDispatcher implements OnModuleInit, OnModuleDestroy {
     const loader = new RelatedRecordsLoader(this.ds, this.registry, schema);
     const now = new Date();
     const deliveries: ChangeDelivery[] = [];
+    // The record as sent depends only on whether the session sees hidden fields: present it once each way.
+    const presented = new Map<boolean, BaseRecord>();
+    const presentTo = (hidden: boolean) => presented.get(hidden) ?? presented.set(hidden, present(schema, event.after!, { hidden })).get(hidden)!;
     for (const session of [...this.hub.all()]) {
       if (session.resuming) continue;
       for (const sub of [...session.subscriptions.values()]) {
@@ -103,7 +115,9 @@ export class ChangeDispatcher implements OnModuleInit, OnModuleDestroy {
           }
         }
         try {
-          const delivery = await this.judge(event, schema, session, sub, loader, now);
+          // Most subscriptions follow no relation: they are judged without waiting on anything.
+          const seen = sub.relations.length ? await this.load(event, sub, loader) : NOTHING_RELATED;
+          const delivery = this.judge(event, schema, session, sub, now, seen, presentTo);
           if (delivery) deliveries.push(delivery);
         } catch (err) {
           // Only this subscription misses this event; the others and the next events are unaffected.
@@ -115,16 +129,32 @@ export class ChangeDispatcher implements OnModuleInit, OnModuleDestroy {
     this.hub.emitChanges(deliveries);
   }
 
+  /** The records the subscription's relations point to, before and after the change. */
+  private async load(event: RecordChangedEvent, sub: Subscription, loader: RelatedRecordsLoader): Promise<Related> {
+    return {
+      before: event.action !== 'create' ? await loader.load(event.before, sub.relations) : NOTHING_RELATED.before,
+      after: event.action !== 'delete' ? await loader.load(event.after, sub.relations) : NOTHING_RELATED.after,
+    };
+  }
+
   /** visible before / after -> nothing, create, update or delete (an update that leaves arrives as delete, one that enters as create). */
-  private async judge(event: RecordChangedEvent, schema: CollectionSchema, session: SocketSession, sub: Subscription, loader: RelatedRecordsLoader, now: Date): Promise<ChangeDelivery | null> {
-    const sees = async (record: BaseRecord | null) => record !== null && sub.matches(record, schema, this.registry, session, now, await loader.load(record, sub.relations));
-    const was = event.action !== 'create' && (await sees(event.before));
-    const is = event.action !== 'delete' && (await sees(event.after));
+  private judge(
+    event: RecordChangedEvent,
+    schema: CollectionSchema,
+    session: SocketSession,
+    sub: Subscription,
+    now: Date,
+    related: Related,
+    presentTo: (hidden: boolean) => BaseRecord,
+  ): ChangeDelivery | null {
+    const sees = (record: BaseRecord | null, rel: RelatedRecords) => record !== null && sub.matches(record, schema, this.registry, session, now, rel);
+    const was = event.action !== 'create' && sees(event.before, related.before);
+    const is = event.action !== 'delete' && sees(event.after, related.after);
     let action: RecordAction | null = null;
     if (is) action = was ? 'update' : 'create';
     else if (was) action = 'delete';
     if (!action) return null;
-    const record = action === 'delete' ? { id: (event.before ?? event.after)!.id } : present(schema, event.after!, { hidden: session.hidden });
+    const record = action === 'delete' ? { id: (event.before ?? event.after)!.id } : presentTo(session.hidden);
     return { session, subscriptionId: sub.id, action, record };
   }
 
