@@ -101,7 +101,11 @@ export class ChangeDispatcher implements OnModuleInit, OnModuleDestroy {
     const deliveries: ChangeDelivery[] = [];
     // The record as sent depends only on whether the session sees hidden fields: present it once each way.
     const presented = new Map<boolean, BaseRecord>();
-    const presentTo = (hidden: boolean) => presented.get(hidden) ?? presented.set(hidden, present(schema, event.after!, { hidden })).get(hidden)!;
+    const presentTo = (hidden: boolean): BaseRecord => {
+      let record = presented.get(hidden);
+      if (!record) presented.set(hidden, (record = present(schema, event.after!, { hidden })));
+      return record;
+    };
     for (const session of [...this.hub.all()]) {
       if (session.resuming) continue;
       for (const sub of [...session.subscriptions.values()]) {

@@ -28,18 +28,24 @@ export class RedisStreamsRealtimeAdapter extends RealtimeAdapter {
   }
 
   override factory(): SocketIoAdapterFactory | null {
+    this.cluster ??= this.connect();
+    return this.cluster.adapterFor as unknown as SocketIoAdapterFactory;
+  }
+
+  private connect(): RedisStreamsCluster {
     const { url, prefix } = this.options;
     // Auto-pipelining sends the XADDs and PUBLISHes of one tick in one write.
-    this.client ??= new Redis(url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+    const client = new Redis(url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+    this.client = client;
     let reported = false;
-    this.client.on('error', (err: Error) => {
+    client.on('error', (err: Error) => {
       if (reported) return;
       reported = true;
       this.options.onConnectionError?.(err);
     });
-    this.client.on('ready', () => (reported = false));
-    this.cluster = new RedisStreamsCluster(
-      this.client,
+    client.on('ready', () => (reported = false));
+    return new RedisStreamsCluster(
+      client,
       {
         streamName: `${prefix}:realtime`,
         channelPrefix: `${prefix}:realtime`,
@@ -51,7 +57,6 @@ export class RedisStreamsRealtimeAdapter extends RealtimeAdapter {
       },
       (err) => this.options.onBadMessage?.(err),
     );
-    return this.cluster.adapterFor as unknown as SocketIoAdapterFactory;
   }
 
   override emitEach(io: Server, event: string, items: readonly RoomEmit[]): void {
