@@ -40,12 +40,12 @@ class BasaltValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const dto = metadata.metatype as Dto | undefined;
-    const key = metadata.type === 'query' && dto !== undefined ? queryKey(value) : null;
-    if (key === null) return super.transform(value, metadata);
-    let known = this.knownQueries.get(dto!);
-    if (!known) this.knownQueries.set(dto!, (known = new Map()));
+    const key = metadata.type === 'query' ? queryKey(value) : null;
+    if (!dto || key === null) return super.transform(value, metadata);
+    let known = this.knownQueries.get(dto);
+    if (!known) this.knownQueries.set(dto, (known = new Map()));
     const hit = known.get(key);
-    if (hit) return copyOf(hit, dto!.prototype as object);
+    if (hit) return copyOf(hit, dto.prototype as object);
     const result = (await super.transform(value, metadata)) as object;
     if (known.size >= MAX_QUERIES_PER_DTO) known.delete(known.keys().next().value!);
     known.set(key, copyOf(result, Object.prototype));

@@ -4,7 +4,7 @@ import { AppError, Errors } from '../common/app-error.js';
 import type { AuthValues, FilterContext } from '../collections/query/filter-context.js';
 import { evaluateFilter, relationFieldsUsed, type RelatedRecords } from '../collections/query/memory-filter.js';
 import { parseForCollection } from '../collections/query/parse-for-collection.js';
-import { accessFor } from '../collections/records/record-access.js';
+import { accessFor, holdsWithoutQuery } from '../collections/records/record-access.js';
 import type { CollectionSchema, SchemaLookup } from '../collections/schema/collection-schema.js';
 
 /** What a subscription was asked for; kept in the socket's recoverable data so any node can rebuild it. */
@@ -59,7 +59,7 @@ export class Subscription {
       throw e;
     }
     const ctx = this.context(schema, schemas, judge, new Date());
-    const rule = access.kind === 'bypass' || access.rule.trim() === '' ? null : parseForCollection(access.rule, { ...ctx, allowHidden: true });
+    const rule = holdsWithoutQuery(access) ? null : parseForCollection(access.rule, { ...ctx, allowHidden: true });
     const filter = this.spec.filter === undefined || this.spec.filter.trim() === '' ? null : parseForCollection(this.spec.filter, ctx);
     const relations = [...new Set([...relationFieldsUsed(rule, ctx), ...relationFieldsUsed(filter, ctx)])];
     this.compiled = { version: schema.version, principal: judge.principal, rule, filter, relations };

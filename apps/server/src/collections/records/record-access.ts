@@ -36,8 +36,11 @@ export function accessFor(principal: Principal, schema: CollectionSchema, action
   return { kind: 'rule', rule };
 }
 
-/** Whether `access` lets the caller act without asking the database (a bypass, or the "" rule). */
-export function holdsWithoutQuery(access: Access): boolean {
+/**
+ * Whether `access` lets the caller act without asking the database: a bypass, or the "" rule (a blank
+ * one counts as ""). When it does not, TypeScript knows a rule is left to judge.
+ */
+export function holdsWithoutQuery(access: Access): access is { kind: 'bypass' } | { kind: 'rule'; rule: '' } {
   return access.kind === 'bypass' || access.rule.trim() === '';
 }
 

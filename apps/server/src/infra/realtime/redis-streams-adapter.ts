@@ -38,7 +38,7 @@ type XReadReply = Array<[stream: string, entries: RawEntry[]]> | null;
 /** A cluster message as read back: Socket.IO's union, with its data (when any) seen as unknown. */
 type ReadMessage = ClusterMessage & { data?: unknown };
 
-export interface StoredMessage {
+interface StoredMessage {
   uid: string;
   nsp: string;
   type: string;
@@ -196,7 +196,7 @@ function toFields(message: ClusterMessage): string[] {
   return fields;
 }
 
-export function toStored(fields: string[]): StoredMessage {
+function toStored(fields: string[]): StoredMessage {
   const out: Record<string, string> = {};
   for (let i = 0; i < fields.length; i += 2) out[fields[i]!] = fields[i + 1]!;
   return out as unknown as StoredMessage;
