@@ -1,6 +1,7 @@
 import { decode, encode } from '@msgpack/msgpack';
 import type { Redis } from 'ioredis';
 import {
+  Adapter,
   type BroadcastOptions,
   ClusterAdapterWithHeartbeat,
   type ClusterMessage,
@@ -172,8 +173,10 @@ export class RedisStreamsAdapter extends ClusterAdapterWithHeartbeat {
   /** One packet to the sockets of `room` on this node, with its recovery offset ('' when it has none). */
   private sendLocally(room: string, event: string, payload: unknown, offset: string): void {
     const data = offset ? [event, payload, offset] : [event, payload];
-    const opts: BroadcastOptions = { rooms: new Set([room]), except: new Set(), flags: { local: true } };
-    void this.broadcast({ type: EVENT, data, nsp: this.nsp.name }, opts);
+    const opts: BroadcastOptions = { rooms: new Set([room]), except: new Set() };
+    // The in-memory adapter's broadcast (this node's sockets), without the cluster adapter's async
+    // wrapper around it: no promise per socket of a fan-out.
+    Adapter.prototype.broadcast.call(this, { type: EVENT, data, nsp: this.nsp.name }, opts);
   }
 }
 
