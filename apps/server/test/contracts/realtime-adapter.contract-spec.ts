@@ -11,6 +11,8 @@ import { RedisStreamsRealtimeAdapter } from '../../src/infra/realtime/redis-stre
 import { eventually } from './events.contract.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
+/** One record in many payloads, as a change fanned out to many sockets is (the driver may store it once). */
+const record = { id: 'r1', title: 'shared by "every" payload', tags: ['a'] };
 
 /** A Socket.IO server with recovery on, as the gateway sets it up, on a driver's adapter. */
 async function serve(driver: RealtimeAdapter): Promise<{ io: Server; driver: RealtimeAdapter; url: string; close: () => Promise<void> }> {
@@ -67,13 +69,13 @@ function realtimeAdapterContract(makeDriver: () => RealtimeAdapter): void {
   it('sends each payload of emitEach to its room only, in order', async () => {
     const { io, driver, a, b } = await start();
     driver.emitEach(io, 'change', [
-      { room: a.socket.id!, payload: 1 },
-      { room: b.socket.id!, payload: 2 },
+      { room: a.socket.id!, payload: { seq: 1, record } },
+      { room: b.socket.id!, payload: { seq: 2, record } },
       { room: a.socket.id!, payload: 3 },
     ]);
     await eventually(() => {
-      expect(a.got).toEqual([1, 3]);
-      expect(b.got).toEqual([2]);
+      expect(a.got).toEqual([{ seq: 1, record }, 3]);
+      expect(b.got).toEqual([{ seq: 2, record }]);
     });
   });
 
@@ -86,14 +88,14 @@ function realtimeAdapterContract(makeDriver: () => RealtimeAdapter): void {
     a.socket.io.engine.close();
     await dropped;
     driver.emitEach(io, 'change', [
-      { room: id, payload: 'away 1' },
-      { room: b.socket.id!, payload: 'to b' },
+      { room: id, payload: { text: 'away 1', record } },
+      { room: b.socket.id!, payload: { text: 'to b', record } },
       { room: id, payload: 'away 2' },
     ]);
-    await eventually(() => expect(b.got).toEqual(['to b']));
+    await eventually(() => expect(b.got).toEqual([{ text: 'to b', record }]));
     await new Promise<void>((resolve) => a.socket.once('connect', () => resolve()));
     expect(a.socket.recovered).toBe(true);
-    await eventually(() => expect(a.got).toEqual(['before', 'away 1', 'away 2']));
+    await eventually(() => expect(a.got).toEqual(['before', { text: 'away 1', record }, 'away 2']));
   });
 }
 
@@ -122,8 +124,11 @@ describe('RedisStreamsRealtimeAdapter', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       await redis.xadd(`${prefix}:realtime`, '*', 'uid', 'some-node', 'nsp', '/', 'type', '100', 'data', '{not json');
-      nodeA.driver.emitEach(nodeA.io, 'change', [{ room, payload: 'after the bad one' }]);
-      await eventually(() => expect(onB.got[onB.got.length - 1]).toBe('after the bad one'));
+      nodeA.driver.emitEach(nodeA.io, 'change', [
+        { room, payload: { text: 'after the bad one', record } },
+        { room, payload: { text: 'and the next', record } },
+      ]);
+      await eventually(() => expect(onB.got.slice(-2)).toEqual([{ text: 'after the bad one', record }, { text: 'and the next', record }]));
       expect(skipped).toHaveLength(1);
     } finally {
       redis.disconnect();
@@ -136,17 +141,21 @@ describe('RedisStreamsRealtimeAdapter', () => {
   it('stores one emitEach as one stream entry, and resumes from a packet inside it with the rest of it', async () => {
     const server = await serve(make());
     const a = await client(server.url);
+    const redis = new Redis(REDIS_URL);
     try {
       const room = a.socket.id!;
       server.driver.emitEach(server.io, 'change', [
         { room, payload: 'p0' },
-        { room: 'someone-else', payload: 'q' },
-        { room, payload: 'p2' },
-        { room, payload: 'p3' },
+        { room: 'someone-else', payload: { q: 1, record } },
+        { room, payload: { p: 2, record } },
+        { room, payload: { p: 3, record } },
       ]);
-      await eventually(() => expect(a.got).toEqual(['p0', 'p2', 'p3']));
+      await eventually(() => expect(a.got).toEqual(['p0', { p: 2, record }, { p: 3, record }]));
       const entry = a.offsets[0]!.split(':')[0];
       expect(a.offsets).toEqual([`${entry}:0`, `${entry}:2`, `${entry}:3`]);
+      // The record three of its payloads hold is stored once.
+      const [[, fields]] = (await redis.xrange(`${prefix}:realtime`, entry!, entry!)) as Array<[string, string[]]>;
+      expect(fields.join(' ').split('shared by').length - 1).toBe(1);
 
       const adapter = server.io.sockets.adapter as RedisStreamsAdapter;
       const session = (pid: string) => ({ sid: room, pid, rooms: [room], data: { seq: 1 } });
@@ -159,8 +168,8 @@ describe('RedisStreamsRealtimeAdapter', () => {
       const restored = await adapter.restoreSession('cut-after-first', a.offsets[0]!);
       expect(restored).toMatchObject({ sid: room, rooms: [room], data: { seq: 1 } });
       expect(restored.missedPackets).toEqual([
-        ['change', 'p2', `${entry}:2`],
-        ['change', 'p3', `${entry}:3`],
+        ['change', { p: 2, record }, `${entry}:2`],
+        ['change', { p: 3, record }, `${entry}:3`],
       ]);
       await persist('saw-all');
       expect((await adapter.restoreSession('saw-all', a.offsets[2]!)).missedPackets).toEqual([]);
@@ -169,6 +178,7 @@ describe('RedisStreamsRealtimeAdapter', () => {
       await persist('bad-offset');
       await expect(adapter.restoreSession('bad-offset', 'nonsense')).rejects.toThrow(/invalid offset/);
     } finally {
+      redis.disconnect();
       a.socket.close();
       await server.close();
     }

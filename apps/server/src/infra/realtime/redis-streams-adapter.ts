@@ -2,7 +2,6 @@ import { decode, encode } from '@msgpack/msgpack';
 import type { Redis } from 'ioredis';
 import {
   Adapter,
-  type BroadcastOptions,
   ClusterAdapterWithHeartbeat,
   type ClusterMessage,
   type ClusterResponse,
@@ -11,6 +10,7 @@ import {
   type Session,
 } from 'socket.io-adapter';
 import type { Namespace } from 'socket.io';
+import { EachPacketText, type EachData, packEach, unpackItem } from './each-packets.js';
 import type { RoomEmit } from './realtime-adapter.port.js';
 
 /**
@@ -46,11 +46,6 @@ interface StoredMessage {
   data?: string;
 }
 
-interface EachData {
-  event: string;
-  items: Array<[room: string, payload: unknown]>;
-}
-
 /**
  * Socket.IO's cluster adapter over one Redis stream (what `@socket.io/redis-streams-adapter` does),
  * plus `emitEach`: many packets, one per room, published as ONE entry and sent locally after its
@@ -80,7 +75,7 @@ export class RedisStreamsAdapter extends ClusterAdapterWithHeartbeat {
   /** Sends each payload to its room, in order, through one stream entry. */
   async emitEach(event: string, items: readonly RoomEmit[]): Promise<void> {
     if (items.length === 0) return;
-    const data: EachData = { event, items: items.map((i) => [i.room, i.payload]) };
+    const data = packEach(event, items);
     let id: string;
     try {
       // EACH is ours, not in Socket.IO's union of message types; the cluster adapter passes it through.
@@ -89,7 +84,7 @@ export class RedisStreamsAdapter extends ClusterAdapterWithHeartbeat {
       // As Socket.IO's own broadcast: a packet that could not be stored is still sent to whoever is here.
       id = '';
     }
-    items.forEach((item, index) => this.sendLocally(item.room, event, item.payload, id && `${id}:${index}`));
+    this.sendEach(data, id);
   }
 
   protected override doPublish(message: ClusterMessage): Promise<string> {
@@ -114,10 +109,7 @@ export class RedisStreamsAdapter extends ClusterAdapterWithHeartbeat {
   onStreamEntry(id: string, stored: StoredMessage): void {
     if (stored.uid === this.uid) return;
     const message = fromStored(stored);
-    if (message.type === (EACH as MessageType)) {
-      const { event, items } = message.data as EachData;
-      items.forEach(([room, payload], index) => this.sendLocally(room, event, payload, `${id}:${index}`));
-    }
+    if (message.type === (EACH as MessageType)) this.sendEach(message.data as EachData, id);
     this.onMessage(message, id);
   }
 
@@ -149,9 +141,9 @@ export class RedisStreamsAdapter extends ClusterAdapterWithHeartbeat {
       const stored = toStored(fields);
       if (stored.nsp !== this.nsp.name) return;
       if (stored.type === String(EACH)) {
-        const { event, items } = fromStored(stored).data as EachData;
-        items.forEach(([room, payload], i) => {
-          if (i > after && rooms.has(room)) session.missedPackets.push([event, payload, `${id}:${i}`]);
+        const data = fromStored(stored).data as EachData;
+        data.items.forEach((item, i) => {
+          if (i > after && rooms.has(item[0])) session.missedPackets.push([data.event, unpackItem(data, item), `${id}:${i}`]);
         });
       } else if (stored.type === String(MessageType.BROADCAST)) {
         const { packet, opts } = fromStored(stored).data as { packet: { type: number; id?: number; data: unknown[] }; opts: { rooms: string[]; except: string[]; flags?: { volatile?: boolean } } };
@@ -170,14 +162,45 @@ export class RedisStreamsAdapter extends ClusterAdapterWithHeartbeat {
     return session;
   }
 
-  /** One packet to the sockets of `room` on this node, with its recovery offset ('' when it has none). */
-  private sendLocally(room: string, event: string, payload: unknown, offset: string): void {
-    const data = offset ? [event, payload, offset] : [event, payload];
-    const opts: BroadcastOptions = { rooms: new Set([room]), except: new Set() };
-    // The in-memory adapter's broadcast (this node's sockets), without the cluster adapter's async
-    // wrapper around it: no promise per socket of a fan-out.
-    Adapter.prototype.broadcast.call(this, { type: EVENT, data, nsp: this.nsp.name }, opts);
+  /**
+   * The packets of an `emitEach` entry to the sockets of their rooms on this node, with offsets
+   * `<entry id>:<index>` (none when the entry could not be stored). Written as the in-memory
+   * adapter's broadcast writes them, but each shared value is serialized once for all of them.
+   */
+  private sendEach(data: EachData, id: string): void {
+    const text = encodesAsText(this.nsp.server.encoder) && !hasBinary(data) ? new EachPacketText(data, this.nsp.name) : null;
+    data.items.forEach((item, index) => {
+      const sids = this.rooms.get(item[0]);
+      if (!sids) return;
+      const offset = id && `${id}:${index}`;
+      const packet = () => ({ type: EVENT, data: offset ? [data.event, unpackItem(data, item), offset] : [data.event, unpackItem(data, item)], nsp: this.nsp.name });
+      if (!text) {
+        Adapter.prototype.broadcast.call(this, packet(), { rooms: new Set<string>([item[0]]), except: new Set<string>() });
+        return;
+      }
+      const encoded = [text.of(index, offset)];
+      for (const sid of sids) {
+        const socket = this.nsp.sockets.get(sid) as unknown as WritableSocket | undefined;
+        if (!socket) continue;
+        // The packet object is made only for a socket that has `onAnyOutgoing` listeners to show it to.
+        if (socket._anyOutgoingListeners?.length) socket.notifyOutgoingListeners(packet());
+        socket.client.writeToEngine(encoded, { preEncoded: true });
+      }
+    });
   }
+}
+
+/** The parts of a Socket.IO socket that the in-memory adapter's broadcast uses (private in its types). */
+interface WritableSocket {
+  _anyOutgoingListeners?: unknown[];
+  notifyOutgoingListeners(packet: unknown): void;
+  client: { writeToEngine(encoded: string[], opts: { preEncoded: true }): void };
+}
+
+/** Socket.IO's default parser, whose text encoding `EachPacketText` writes (a custom parser encodes its own way). */
+function encodesAsText(encoder: unknown): boolean {
+  const e = encoder as { encodeAsString?: unknown; replacer?: unknown };
+  return typeof e.encodeAsString === 'function' && e.replacer === undefined;
 }
 
 /** Requests answered over pub/sub are not kept: their acks and responses cannot be replayed. */
@@ -215,7 +238,8 @@ function hasBinary(value: unknown): boolean {
   if (!value || typeof value !== 'object') return false;
   if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return true;
   if (Array.isArray(value)) return value.some(hasBinary);
-  return Object.values(value).some(hasBinary);
+  for (const key in value) if (hasBinary((value as Record<string, unknown>)[key])) return true;
+  return false;
 }
 
 /**

@@ -1,0 +1,68 @@
+import { EachPacketText, packEach, unpackItem } from './each-packets.js';
+
+const record = { id: 'r1', title: 'hello "world"', tags: ['a', 'b'], at: '2026-11-21T00:00:00.000Z' };
+const hiddenRecord = { id: 'r1', title: 'hello "world"' };
+const emits = [
+  { room: 's1', payload: { subscriptionId: 'sub-1', action: 'create', record, seq: 1 } },
+  { room: 's2', payload: { subscriptionId: 'sub-2', action: 'create', record, seq: 7 } },
+  { room: 's3', payload: { subscriptionId: 'sub-3', action: 'create', record: hiddenRecord, seq: 2 } },
+];
+
+describe('packEach', () => {
+  it('keeps each shared object once, however many payloads hold it', () => {
+    const data = packEach('change', emits);
+    expect(data.shared).toEqual([record, hiddenRecord]);
+    expect(JSON.stringify(data).split('hello').length - 1).toBe(2);
+    expect(data.items.map((i) => i[2])).toEqual([['record'], ['record'], ['record']]);
+  });
+
+  it('gives back every payload as it was given, keys in their order, also after a trip through JSON', () => {
+    const data = packEach('change', emits);
+    const stored = JSON.parse(JSON.stringify(data));
+    for (const d of [data, stored]) {
+      const payloads = d.items.map((item: Parameters<typeof unpackItem>[1]) => unpackItem(d, item));
+      expect(payloads).toEqual(emits.map((e) => e.payload));
+      expect(payloads.map((p: object) => Object.keys(p))).toEqual(emits.map((e) => Object.keys(e.payload)));
+    }
+  });
+
+  it('leaves payloads that are not plain objects (or hold no object) as they are', () => {
+    const when = new Date(0);
+    const data = packEach('ping', [
+      { room: 'a', payload: 'text' },
+      { room: 'b', payload: [record] },
+      { room: 'c', payload: { n: 1, s: 'x' } },
+      { room: 'd', payload: when },
+      { room: 'e', payload: null },
+    ]);
+    expect(data.shared).toEqual([]);
+    expect(data.items.map((item) => unpackItem(data, item))).toEqual(['text', [record], { n: 1, s: 'x' }, when, null]);
+  });
+});
+
+describe('EachPacketText', () => {
+  it('writes what Socket.IO writes for the event with the payload and offset', () => {
+    const data = packEach('change', emits);
+    const text = new EachPacketText(data, '/');
+    emits.forEach((e, i) => {
+      expect(text.of(i, `1-0:${i}`)).toBe(`2${JSON.stringify(['change', e.payload, `1-0:${i}`])}`);
+      expect(text.of(i, '')).toBe(`2${JSON.stringify(['change', e.payload])}`);
+    });
+  });
+
+  it('names a namespace other than "/", writes every kind of value as JSON does, and leaves out keys JSON has no value for', () => {
+    const payload = { a: undefined, record, b: 2.5, f: () => 1, nan: NaN, inf: -Infinity, yes: true, no: false, none: null, s: 'é "q" \\ \n' };
+    const data = packEach('change', [{ room: 's', payload }]);
+    expect(new EachPacketText(data, '/admin').of(0, 'x')).toBe(`2/admin,${JSON.stringify(['change', payload, 'x'])}`);
+  });
+
+  it('writes payloads that share nothing as JSON does', () => {
+    const data = packEach('note', [
+      { room: 's', payload: 'a "quoted" text' },
+      { room: 't', payload: { n: 1 } },
+    ]);
+    const text = new EachPacketText(data, '/');
+    expect(text.of(0, 'o')).toBe(`2${JSON.stringify(['note', 'a "quoted" text', 'o'])}`);
+    expect(text.of(1, 'o')).toBe(`2${JSON.stringify(['note', { n: 1 }, 'o'])}`);
+  });
+});
