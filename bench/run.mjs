@@ -6,7 +6,7 @@
 // Environment: BENCH_DURATION (s per run, 10), BENCH_RUNS (3), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50),
 // BENCH_RECORDS (10000), BENCH_CASES (comma list of get,list,create,listRule,login,login200; all),
 // BENCH_EMBEDDED (0 to skip), BENCH_PROFILE (1: run scaled Basalt under --cpu-prof and summarise),
-// BENCH_REALTIME (0 to skip the fan-out; BENCH_SUBSCRIBERS 1000, BENCH_SUBSCRIBER_PROCESSES 4, BENCH_WRITES 100),
+// BENCH_REALTIME (0 to skip the fan-out; BENCH_SUBSCRIBERS 1000, BENCH_SUBSCRIBER_PROCESSES 4, BENCH_WRITES 100, BENCH_WARMUP_WRITES 20),
 // BENCH_PUSH (0 to skip push; BENCH_PUSH_DEVICES 10000),
 // BENCH_OUT (results folder, bench/results), BENCH_LOG_LEVEL (Basalt's, info as in production),
 // BASALT_SERVER_DIST (which apps/server build to run, as in the testkit).
@@ -39,6 +39,7 @@ const opts = {
   subscribers: Number(env('BENCH_SUBSCRIBERS', 1000)),
   subscriberProcesses: Number(env('BENCH_SUBSCRIBER_PROCESSES', 4)),
   writes: Number(env('BENCH_WRITES', 100)),
+  warmupWrites: Number(env('BENCH_WARMUP_WRITES', 20)),
   push: env('BENCH_PUSH', '1') !== '0',
   pushDevices: Number(env('BENCH_PUSH_DEVICES', 10_000)),
   serverDist: env('BASALT_SERVER_DIST', 'dist'),
@@ -119,7 +120,7 @@ async function main() {
     for (const stop of stops.splice(0).reverse()) await stop();
     let fanout;
     if (opts.realtime) {
-      fanout = await runFanout({ subscribers: opts.subscribers, processes: opts.subscriberProcesses, writes: opts.writes, logDir: runDir, logLevel: opts.logLevel, log });
+      fanout = await runFanout({ subscribers: opts.subscribers, processes: opts.subscriberProcesses, writes: opts.writes, warmupWrites: opts.warmupWrites, logDir: runDir, logLevel: opts.logLevel, log });
     }
     let push;
     if (opts.push) push = await runPush({ devices: opts.pushDevices, logDir: runDir, logLevel: opts.logLevel, log });

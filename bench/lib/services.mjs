@@ -9,6 +9,8 @@ import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const testkit = require('@basalt/testkit');
+// ioredis is the server's dependency, not the benchmark's.
+const { Redis } = createRequire(new URL('../../apps/server/package.json', import.meta.url))('ioredis');
 
 export const { freePort, createTestDatabase, startS3, serverEntry, TEST_REDIS_URL, TEST_ADMIN } = testkit;
 
@@ -35,11 +37,14 @@ export async function startBasalt({ drivers, logDir, logLevel = 'info', nodeArgs
     cleanups.push(() => db.drop());
     const s3 = await startS3();
     cleanups.push(() => s3.close());
+    const redisPrefix = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+    // A fan-out run leaves tens of MB of stream entries (kept for the recovery window) under it.
+    cleanups.push(() => dropRedisPrefix(redisPrefix));
     Object.assign(env, {
       BASALT_DATABASE_URL: db.url,
       BASALT_SECRET: randomBytes(32).toString('base64url'),
       BASALT_REDIS_URL: TEST_REDIS_URL,
-      BASALT_REDIS_PREFIX: `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`,
+      BASALT_REDIS_PREFIX: redisPrefix,
       BASALT_S3_ENDPOINT: s3.endpoint,
       BASALT_S3_BUCKET: s3.bucket,
       BASALT_S3_ACCESS_KEY: s3.accessKey,
@@ -79,6 +84,21 @@ export async function startBasalt({ drivers, logDir, logLevel = 'info', nodeArgs
       return stopping;
     },
   };
+}
+
+/** Deletes every Redis key a Basalt started with this prefix made. */
+async function dropRedisPrefix(prefix) {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function waitHealthy(url, child, logFile, timeoutMs = 60_000) {
