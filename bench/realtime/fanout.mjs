@@ -76,40 +76,12 @@ export async function runFanout({ subscribers = 1000, processes = 4, writes = 10
       c.once('message', resolve);
       c.send({ finish: true });
     })));
-    const stats = (from, to) => {
-      const perWrite = [];
-      const all = [];
-      let missing = 0;
-      let duplicates = 0;
-      for (let i = from; i < to; i++) {
-        const arrivals = results.flatMap((r) => r.deliveries[i] ?? []);
-        missing += Math.max(0, subscribers - arrivals.length);
-        duplicates += Math.max(0, arrivals.length - subscribers);
-        const lat = arrivals.map((t) => t - sentAt[i]).sort((x, y) => x - y);
-        all.push(...lat);
-        perWrite.push({ delivered: arrivals.length, p99: pct(lat, 0.99), first: lat[0], last: lat[lat.length - 1] });
-      }
-      all.sort((x, y) => x - y);
-      const lasts = perWrite.map((w) => w.last ?? Infinity).sort((x, y) => x - y);
-      const firsts = perWrite.map((w) => w.first ?? Infinity).sort((x, y) => x - y);
-      return {
-        writes: to - from,
-        deliveriesExpected: subscribers * (to - from),
-        delivered: all.length,
-        missing,
-        duplicates,
-        deliveryMs: { p50: pct(all, 0.5), p99: pct(all, 0.99), max: all[all.length - 1] },
-        firstSubscriberMs: { p50: pct(firsts, 0.5), p99: pct(firsts, 0.99), max: firsts[firsts.length - 1] },
-        lastSubscriberMs: { p50: pct(lasts, 0.5), p99: pct(lasts, 0.99), max: lasts[lasts.length - 1] },
-        perWriteP99Median: median(perWrite.map((w) => w.p99)),
-        perWriteLastMs: perWrite.map((w) => w.last),
-      };
-    };
-    const { perWriteLastMs: _, ...warmup } = stats(0, warmupWrites);
+    const deliveries = results.map((r) => r.deliveries);
+    const { perWriteLastMs: _, ...warmup } = writeStats(deliveries, sentAt, subscribers, 0, warmupWrites);
     return {
       subscribers,
       processes,
-      ...stats(warmupWrites, total),
+      ...writeStats(deliveries, sentAt, subscribers, warmupWrites, total),
       warmup,
       disconnected: results.reduce((s, r) => s + r.disconnected, 0),
       http: {
@@ -124,6 +96,37 @@ export async function runFanout({ subscribers = 1000, processes = 4, writes = 10
     for (const c of children) if (c.exitCode === null) c.kill();
     await basalt.stop();
   }
+}
+
+/** Latency figures of writes `from` to `to` (exclusive): arrivals per process, keyed by write index. */
+function writeStats(deliveries, sentAt, subscribers, from, to) {
+  const perWrite = [];
+  const all = [];
+  let missing = 0;
+  let duplicates = 0;
+  for (let i = from; i < to; i++) {
+    const arrivals = deliveries.flatMap((d) => d[i] ?? []);
+    missing += Math.max(0, subscribers - arrivals.length);
+    duplicates += Math.max(0, arrivals.length - subscribers);
+    const lat = arrivals.map((t) => t - sentAt[i]).sort((x, y) => x - y);
+    all.push(...lat);
+    perWrite.push({ p99: pct(lat, 0.99), first: lat[0], last: lat[lat.length - 1] });
+  }
+  all.sort((x, y) => x - y);
+  const lasts = perWrite.map((w) => w.last ?? Infinity).sort((x, y) => x - y);
+  const firsts = perWrite.map((w) => w.first ?? Infinity).sort((x, y) => x - y);
+  return {
+    writes: to - from,
+    deliveriesExpected: subscribers * (to - from),
+    delivered: all.length,
+    missing,
+    duplicates,
+    deliveryMs: { p50: pct(all, 0.5), p99: pct(all, 0.99), max: all[all.length - 1] },
+    firstSubscriberMs: { p50: pct(firsts, 0.5), p99: pct(firsts, 0.99), max: firsts[firsts.length - 1] },
+    lastSubscriberMs: { p50: pct(lasts, 0.5), p99: pct(lasts, 0.99), max: lasts[lasts.length - 1] },
+    perWriteP99Median: median(perWrite.map((w) => w.p99)),
+    perWriteLastMs: perWrite.map((w) => w.last),
+  };
 }
 
 function pct(sorted, q) {

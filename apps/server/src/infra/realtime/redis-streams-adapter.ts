@@ -173,7 +173,10 @@ export class RedisStreamsAdapter extends ClusterAdapterWithHeartbeat {
       const sids = this.rooms.get(item[0]);
       if (!sids) return;
       const offset = id && `${id}:${index}`;
-      const packet = () => ({ type: EVENT, data: offset ? [data.event, unpackItem(data, item), offset] : [data.event, unpackItem(data, item)], nsp: this.nsp.name });
+      const packet = () => {
+        const payload = unpackItem(data, item);
+        return { type: EVENT, data: offset ? [data.event, payload, offset] : [data.event, payload], nsp: this.nsp.name };
+      };
       if (!text) {
         Adapter.prototype.broadcast.call(this, packet(), { rooms: new Set<string>([item[0]]), except: new Set<string>() });
         return;
