@@ -7,6 +7,9 @@ import { parseForCollection } from '../collections/query/parse-for-collection.js
 import { accessFor, holdsWithoutQuery } from '../collections/records/record-access.js';
 import type { CollectionSchema, SchemaLookup } from '../collections/schema/collection-schema.js';
 
+/** Events carry no request body; one object, so the evaluator can tell nothing changed (see memory-filter). */
+const NO_BODY: Record<string, unknown> = Object.freeze({});
+
 /** What a subscription was asked for; kept in the socket's recoverable data so any node can rebuild it. */
 export interface SubscriptionSpec extends SubscribeRequest {
   subscriptionId: string;
@@ -85,6 +88,6 @@ export class Subscription {
   }
 
   private context(schema: CollectionSchema, schemas: SchemaLookup, judge: Judge, now: Date): FilterContext {
-    return { collection: schema, schemas, auth: judge.auth, body: {}, now, allowHidden: judge.hidden };
+    return { collection: schema, schemas, auth: judge.auth, body: NO_BODY, now, allowHidden: judge.hidden };
   }
 }

@@ -54,6 +54,28 @@ describe('evaluateFilter', () => {
     expect(matches("author.name = ''", { author: 'u2' }, () => null)).toBe(true);
   });
 
+  it('judges a filter parsed once again for each new caller, schema or instant (typing is kept only while they stay the same)', () => {
+    const ann = '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+    const bob = '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c';
+    const owned = parseForCollection('author = @request.auth.id', ctx);
+    const post = { author: ann };
+    const as = (id: string) => ({ ...ctx, auth: { id, roles: [] } });
+    const annCtx = as(ann);
+    expect(evaluateFilter(owned, post, annCtx)).toBe(true);
+    expect(evaluateFilter(owned, post, { ...annCtx })).toBe(true);
+    expect(evaluateFilter(owned, post, as(bob))).toBe(false);
+    expect(evaluateFilter(owned, post, annCtx)).toBe(true);
+
+    const due = parseForCollection('publishedAt < @now', ctx);
+    const record = { publishedAt: '2024-06-01T00:00:00.000Z' };
+    expect(evaluateFilter(due, record, { ...ctx, now: new Date('2024-05-01T00:00:00.000Z') })).toBe(false);
+    expect(evaluateFilter(due, record, { ...ctx, now: new Date('2024-07-01T00:00:00.000Z') })).toBe(true);
+
+    const hidden = parseForCollection("secret = 'x'", ctx);
+    expect(evaluateFilter(hidden, { secret: 'x' }, ctx)).toBe(true);
+    expect(() => evaluateFilter(hidden, { secret: 'x' }, { ...ctx, allowHidden: false })).toThrow(/secret/);
+  });
+
   it('fails loudly when a relation it needs was not preloaded', () => {
     expect(() => matches("author.name = 'Ann'", { author: 'u1' })).toThrow("needs the related record of 'author'");
   });

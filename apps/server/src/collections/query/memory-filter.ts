@@ -1,10 +1,10 @@
-import { collectFields, type Expr } from '@basalt/filter';
+import { collectFields, type CompareExpr, type Expr } from '@basalt/filter';
 import { fieldOf } from '../schema/collection-schema.js';
 import { compareResolved } from './compare-values.js';
 import type { FilterContext } from './filter-context.js';
 import { dateValue, ownValue } from './filter-values.js';
 import type { ValueKind } from './resolve-operand.js';
-import { typeCompare, type Normal, type Side } from './type-compare.js';
+import { typeCompare, type Normal, type Side, type TypedCompare } from './type-compare.js';
 
 /** A record in API shape: dates as ISO strings, relations as id strings, multi fields as arrays, null when missing. */
 export type ApiRecord = Record<string, unknown>;
@@ -26,11 +26,32 @@ export function evaluateFilter(expr: Expr | null, record: ApiRecord, ctx: Filter
     case 'not':
       return !evaluateFilter(expr.expr, record, ctx, related);
     case 'compare': {
-      const typed = typeCompare(expr, ctx);
+      const typed = typedOf(expr, ctx);
       const read = (side: Side) => sideValue(side, typed.kind, record, related);
       return compareResolved(typed, read(typed.left), read(typed.right));
     }
   }
+}
+
+/**
+ * Each comparison's typing with the context it was typed in. A subscription judges every event
+ * with the same parsed filter, schema and user: typing it again each time (resolving names and
+ * `@request.auth` values, unifying kinds) was most of the cost of judging.
+ */
+const typings = new WeakMap<CompareExpr, { ctx: FilterContext; typed: TypedCompare }>();
+
+/** `typeCompare`, again only when something it reads is another object (or, with `@now`, another instant). */
+function typedOf(expr: CompareExpr, ctx: FilterContext): TypedCompare {
+  const kept = typings.get(expr);
+  if (kept && typedAlike(kept.ctx, ctx, expr)) return kept.typed;
+  const typed = typeCompare(expr, ctx);
+  typings.set(expr, { ctx, typed });
+  return typed;
+}
+
+function typedAlike(a: FilterContext, b: FilterContext, expr: CompareExpr): boolean {
+  const sameNow = a.now === b.now || (expr.left.type !== 'now' && expr.right.type !== 'now');
+  return a.collection === b.collection && a.schemas === b.schemas && a.auth === b.auth && a.body === b.body && a.allowHidden === b.allowHidden && sameNow;
 }
 
 /** The single relation fields a filter follows (`author` for `author.name`), so a caller knows what to preload. */
