@@ -19,7 +19,10 @@ export function rssMb(pid) {
   return m ? Number(m[1]) / 1024 : 0;
 }
 
-/** One autocannon run in a child process; `serverPid` is sampled before and after for CPU per request. */
+/**
+ * One autocannon run in a child process; `serverPid` is sampled before and after for CPU per request
+ * (a `warmup` in the spec runs first in the same process: its CPU and RSS count, its latency does not).
+ */
 export function runLoad(spec, serverPid) {
   return new Promise((resolve, reject) => {
     const child = fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

@@ -56,10 +56,11 @@ export async function runFanout({ subscribers = 1000, processes = 4, writes = 10
 
     // The warm-up writes run first, with the HTTP load already on: the subscriber processes' receive
     // path (and the server's send path) get compiled, and the load generator has started, before
-    // the writes that are measured. Their figures are reported apart.
+    // the writes that are measured. Their figures are reported apart; the HTTP latency is measured
+    // over the measured writes only.
     log(`fan-out: ${warmupWrites} warm-up writes, then ${writes} measured, one per ${intervalMs} ms`);
     const sentAt = new Array(total);
-    const busyHttp = runLoad({ ...httpSpec, duration: Math.ceil((total * intervalMs) / 1000) }, basalt.pid);
+    const busyHttp = runLoad({ ...httpSpec, warmup: (warmupWrites * intervalMs) / 1000, duration: httpSeconds }, basalt.pid);
     const start = now() + 200;
     const pending = [];
     for (let i = 0; i < total; i++) {
