@@ -40,6 +40,9 @@ const opts = {
   subscriberProcesses: Number(env('BENCH_SUBSCRIBER_PROCESSES', 4)),
   writes: Number(env('BENCH_WRITES', 100)),
   warmupWrites: Number(env('BENCH_WARMUP_WRITES', 20)),
+  // The fan-out is measured once per topology: 0 = the sockets on the node that takes the writes,
+  // 1 = on a node of their own (a load balancer routing /realtime to realtime nodes).
+  realtimeNodes: env('BENCH_REALTIME_NODES', '0,1').split(',').map(Number),
   push: env('BENCH_PUSH', '1') !== '0',
   pushDevices: Number(env('BENCH_PUSH_DEVICES', 10_000)),
   serverDist: env('BASALT_SERVER_DIST', 'dist'),
@@ -118,9 +121,11 @@ async function main() {
 
     // Each on a fresh server of its own, after the HTTP servers are stopped, so nothing else loads the machine.
     for (const stop of stops.splice(0).reverse()) await stop();
-    let fanout;
+    const fanout = [];
     if (opts.realtime) {
-      fanout = await runFanout({ subscribers: opts.subscribers, processes: opts.subscriberProcesses, writes: opts.writes, warmupWrites: opts.warmupWrites, logDir: runDir, logLevel: opts.logLevel, log });
+      for (const realtimeNodes of opts.realtimeNodes) {
+        fanout.push(await runFanout({ subscribers: opts.subscribers, processes: opts.subscriberProcesses, writes: opts.writes, warmupWrites: opts.warmupWrites, realtimeNodes, logDir: runDir, logLevel: opts.logLevel, log }));
+      }
     }
     let push;
     if (opts.push) push = await runPush({ devices: opts.pushDevices, logDir: runDir, logLevel: opts.logLevel, log });
@@ -129,7 +134,7 @@ async function main() {
     const report = `Basalt benchmark ${new Date().toISOString()} (${opts.duration}s x ${opts.runs} runs, ${opts.connections} connections, ${opts.records} records)\n` +
       `machine: ${machine.cpus} x ${machine.model}, ${machine.memGb} GB, node ${machine.node}, load ${machine.loadavg.map((l) => l.toFixed(2)).join(' ')}\n\n` +
       table(results) +
-      (fanout ? `\n\n${fanoutTable(fanout)}` : '') +
+      fanout.map((f) => `\n\n${fanoutTable(f)}`).join('') +
       (push ? `\n\n${pushTable(push)}` : '');
     console.log(report);
     writeFileSync(join(runDir, 'results.json'), JSON.stringify({ opts, machine, results, raw, fanout, push }, null, 2));

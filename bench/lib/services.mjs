@@ -51,8 +51,43 @@ export async function startBasalt({ drivers, logDir, logLevel = 'info', nodeArgs
       BASALT_S3_SECRET_KEY: s3.secretKey,
     });
   }
+  let server;
+  try {
+    server = await spawnServe(env, join(logDir, `basalt-${drivers}.log`), nodeArgs);
+  } catch (e) {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    throw e;
+  }
+  const peers = [];
+  let stopping;
+  return {
+    url: server.url,
+    pid: server.pid,
+    env,
+    logFile: server.logFile,
+    /**
+     * Another node of the same scaled deployment (same database, Redis prefix, blobs and secret),
+     * as an operator adds one behind a load balancer; stopped with this one.
+     */
+    async startPeer(name, peerEnv = {}) {
+      const peer = await spawnServe({ ...env, ...peerEnv }, join(logDir, `basalt-${drivers}-${name}.log`), nodeArgs);
+      peers.push(peer);
+      return peer;
+    },
+    /** SIGTERM and wait (a --cpu-prof profile is written on a graceful exit), then drop the data. */
+    stop() {
+      stopping ??= (async () => {
+        await Promise.all([...peers, server].map((s) => s.stop()));
+        for (const c of cleanups.reverse()) await c().catch(() => undefined);
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** One `basalt serve` process on a free port, healthy; `stop()` sends SIGTERM and waits for its exit. */
+async function spawnServe(env, logFile, nodeArgs) {
   const port = await freePort();
-  const logFile = join(logDir, `basalt-${drivers}.log`);
   const fd = openSync(logFile, 'a');
   const child = spawn(process.execPath, [...nodeArgs, serverEntry(), 'serve'], {
     env: { ...env, BASALT_PORT: String(port), BASALT_HOST: '127.0.0.1' },
@@ -61,27 +96,19 @@ export async function startBasalt({ drivers, logDir, logLevel = 'info', nodeArgs
   closeSync(fd);
   const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  let stopping;
   try {
     await waitHealthy(url, child, logFile);
   } catch (e) {
     child.kill('SIGKILL');
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
     throw e;
   }
   return {
     url,
     pid: child.pid,
-    env,
     logFile,
-    /** SIGTERM and wait (a --cpu-prof profile is written on a graceful exit), then drop the data. */
-    stop() {
-      stopping ??= (async () => {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-        await exited;
-        for (const c of cleanups.reverse()) await c().catch(() => undefined);
-      })();
-      return stopping;
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
     },
   };
 }

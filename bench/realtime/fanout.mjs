@@ -1,7 +1,9 @@
 // Realtime fan-out: `subscribers` Socket.IO clients (spread over several processes, each judged by the
 // collection's view rule, which reads @request.auth) on one collection; one write every `intervalMs`;
 // the time from sending each write request to each delivery; and the latency of concurrent HTTP
-// requests at a fixed rate, without and during the fan-out.
+// requests at a fixed rate, without and during the fan-out. `realtimeNodes` > 0 puts the sockets on
+// nodes of their own (same deployment: database, Redis, secret), as a load balancer routing
+// /realtime to realtime nodes does (docker/compose.yml); writes and GETs go to the first node.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runLoad } from '../lib/load.mjs';
@@ -11,7 +13,7 @@ import { api, startBasalt, TEST_ADMIN } from '../lib/services.mjs';
 const SUBSCRIBER = fileURLToPath(new URL('./subscriber.mjs', import.meta.url));
 const now = () => performance.timeOrigin + performance.now();
 
-export async function runFanout({ subscribers = 1000, processes = 4, writes = 100, warmupWrites = 20, intervalMs = 100, httpRate = 200, logDir, logLevel = 'info', log = console.error, nodeArgs = [] }) {
+export async function runFanout({ subscribers = 1000, processes = 4, writes = 100, warmupWrites = 20, intervalMs = 100, httpRate = 200, realtimeNodes = 0, logDir, logLevel = 'info', log = console.error, nodeArgs = [] }) {
   const basalt = await startBasalt({ drivers: 'scaled', logDir, logLevel, nodeArgs });
   const children = [];
   try {
@@ -38,13 +40,17 @@ export async function runFanout({ subscribers = 1000, processes = 4, writes = 10
     const httpSeconds = Math.ceil((writes * intervalMs) / 1000);
     const total = warmupWrites + writes;
 
-    log(`fan-out: opening ${subscribers} subscribers in ${processes} processes`);
+    // A node of its own for the sockets, as a load balancer routing /realtime to realtime nodes gives.
+    const socketNodes = [];
+    for (let i = 0; i < realtimeNodes; i++) socketNodes.push(await basalt.startPeer(`realtime${i}`, { BASALT_ROLE: 'api' }));
+    if (socketNodes.length === 0) socketNodes.push(basalt);
+    log(`fan-out: opening ${subscribers} subscribers in ${processes} processes${realtimeNodes ? ` on ${realtimeNodes} node(s) of their own` : ''}`);
     const per = Math.ceil(subscribers / processes);
     for (let p = 0; p < processes; p++) {
       const count = Math.min(per, subscribers - p * per);
       const child = fork(SUBSCRIBER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       children.push(child);
-      child.send({ url: basalt.url, tokens, count, collection: 'feed' });
+      child.send({ url: socketNodes[p % socketNodes.length].url, tokens, count, collection: 'feed' });
     }
     await Promise.all(children.map((c) => new Promise((resolve, reject) => {
       c.once('message', resolve);
@@ -82,6 +88,7 @@ export async function runFanout({ subscribers = 1000, processes = 4, writes = 10
     return {
       subscribers,
       processes,
+      realtimeNodes,
       ...writeStats(deliveries, sentAt, subscribers, warmupWrites, total),
       warmup,
       disconnected: results.reduce((s, r) => s + r.disconnected, 0),
@@ -138,7 +145,8 @@ function pct(sorted, q) {
 export function fanoutTable(r) {
   const f = (x) => (x === undefined ? '-' : x.toFixed(1));
   return [
-    `Realtime fan-out: ${r.subscribers} subscribers in ${r.processes} processes, ${r.writes} writes (each judged by a rule reading @request.auth)`,
+    `Realtime fan-out: ${r.subscribers} subscribers in ${r.processes} processes, ${r.writes} writes (each judged by a rule reading @request.auth); ` +
+      (r.realtimeNodes ? `sockets on ${r.realtimeNodes === 1 ? 'a node' : `${r.realtimeNodes} nodes`} of their own, writes and GETs on another` : 'sockets, writes and GETs on one node'),
     '',
     '| figure | p50 ms | p99 ms | max ms |',
     '| --- | ---: | ---: | ---: |',
@@ -163,6 +171,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     writes: env('BENCH_WRITES', 100),
     warmupWrites: env('BENCH_WARMUP_WRITES', 20),
     intervalMs: env('BENCH_WRITE_INTERVAL_MS', 100),
+    realtimeNodes: env('BENCH_REALTIME_NODES', 0),
     logDir: process.env.BENCH_OUT ?? '/tmp',
     nodeArgs: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [],
   });
