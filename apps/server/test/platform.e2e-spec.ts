@@ -230,6 +230,27 @@ describe('mail outbox, request log and jobs', () => {
     expect(errorOf(unknown).code).toBe('invalid_filter');
   });
 
+  it('takes the client address from X-Forwarded-For only when the peer is a trusted proxy', async () => {
+    const loggedIp = async (node: ApiClient, token: string, path: string) => {
+      await node('GET', path, { headers: { 'x-forwarded-for': '203.0.113.7' } });
+      const entries = await eventually(async () => {
+        const res = await node<ListResponse<RequestLogEntry>>('GET', `/api/admin/logs?filter=${encodeURIComponent(`path = '${path}'`)}`, { token });
+        return res.body.items.length > 0 && res.body.items;
+      });
+      return entries[0]!.ip;
+    };
+    // The default trusts loopback, where the tests connect from.
+    expect(await loggedIp(api, adminToken, '/api/proxy-trusted')).toBe('203.0.113.7');
+    const strict = await startBasalt({ env: { BASALT_TRUSTED_PROXIES: '10.0.0.0/8' } });
+    try {
+      const strictApi = apiClient(strict.url);
+      const { token } = (await strictApi<AdminAuthResponse>('POST', '/api/admin/auth', { body: TEST_ADMIN })).body;
+      expect(await loggedIp(strictApi, token, '/api/proxy-untrusted')).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
+    } finally {
+      await strict.stop();
+    }
+  });
+
   it('lists failed jobs and answers retry of an unknown job with 404', async () => {
     const res = await api<ListResponse<unknown>>('GET', '/api/admin/jobs?status=failed', { token: adminToken });
     expect(res.status).toBe(200);

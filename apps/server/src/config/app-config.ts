@@ -12,6 +12,12 @@ export interface HttpConfig {
   publicUrl: string;
   /** Largest JSON body accepted, in bytes. */
   bodyLimit: number;
+  /**
+   * Peers whose X-Forwarded-For / -Proto / -Host are believed (addresses, CIDR ranges, or
+   * `loopback`, `linklocal`, `uniquelocal`): the client's address is what rate limits, sessions and
+   * the request log see, so only a proxy in front of every request may set it.
+   */
+  trustedProxies: string[];
 }
 
 /**

@@ -34,7 +34,7 @@ describe('loadConfig defaults', () => {
     const dataDir = join(cwd, 'basalt_data');
     expect(config).toBeInstanceOf(AppConfig);
     expect(config).toEqual({
-      http: { host: '127.0.0.1', port: 8090, publicUrl: 'http://127.0.0.1:8090', bodyLimit: 1048576 },
+      http: { host: '127.0.0.1', port: 8090, publicUrl: 'http://127.0.0.1:8090', bodyLimit: 1048576, trustedProxies: ['loopback'] },
       role: 'all',
       dataDir,
       db: { driver: 'pglite', dir: join(dataDir, 'db') },
@@ -94,11 +94,12 @@ describe('loadConfig reads every BASALT_* variable', () => {
         BASALT_LOG_LEVEL: 'debug',
         BASALT_BODY_LIMIT: '2048',
         BASALT_METRICS_TOKEN: 'metrics-token',
+        BASALT_TRUSTED_PROXIES: ' 10.0.0.0/8, fd00::/8 ,loopback,192.168.1.7 ',
       },
       cwd,
     );
     expect(config).toEqual({
-      http: { host: '0.0.0.0', port: 3000, publicUrl: 'https://basalt.example.com', bodyLimit: 2048 },
+      http: { host: '0.0.0.0', port: 3000, publicUrl: 'https://basalt.example.com', bodyLimit: 2048, trustedProxies: ['10.0.0.0/8', 'fd00::/8', 'loopback', '192.168.1.7'] },
       role: 'worker',
       dataDir: join(cwd, 'var/data'),
       db: { driver: 'postgres', url: 'postgresql://u:p@db:5432/basalt' },
@@ -166,6 +167,10 @@ describe('loadConfig refuses bad values, naming the variable', () => {
     ['a body limit below 1024', { BASALT_BODY_LIMIT: '1023' }, 'BASALT_BODY_LIMIT', /at least 1024/],
     ['a body limit that is not a number', { BASALT_BODY_LIMIT: '1mb' }, 'BASALT_BODY_LIMIT', /whole number of bytes/],
     ['a fractional body limit', { BASALT_BODY_LIMIT: '2048.5' }, 'BASALT_BODY_LIMIT', /whole number of bytes/],
+    ['a trusted proxy that is a host name', { BASALT_TRUSTED_PROXIES: 'loopback,proxy.local' }, 'BASALT_TRUSTED_PROXIES', /IP addresses, CIDR ranges.*not "proxy.local"/],
+    ['a trusted proxy range too wide', { BASALT_TRUSTED_PROXIES: '10.0.0.0/33' }, 'BASALT_TRUSTED_PROXIES', /not "10.0.0.0\/33"/],
+    ['a trusted proxy range with two masks', { BASALT_TRUSTED_PROXIES: '10.0.0.0/8/8' }, 'BASALT_TRUSTED_PROXIES', /not "10.0.0.0\/8\/8"/],
+    ['trusted proxies that are only commas', { BASALT_TRUSTED_PROXIES: ' , ' }, 'BASALT_TRUSTED_PROXIES', /comma list/],
   ])('refuses %s', (_, env, variable, problem) => {
     const problems = problemsOf(env);
     expect(Object.keys(problems)).toEqual([variable]);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { AppConfig, type BlobConfig, type DatabaseConfig, type ProcessRole } from './app-config.js';
@@ -76,6 +77,12 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
   const bodyLimit = Number(get('BASALT_BODY_LIMIT') ?? 1048576);
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) fail('BASALT_BODY_LIMIT', 'must be a whole number of bytes, at least 1024');
 
+  const trustedProxies = (get('BASALT_TRUSTED_PROXIES') ?? 'loopback').split(',').map((p) => p.trim()).filter(Boolean);
+  const badProxy = trustedProxies.find((p) => !isProxyAddress(p));
+  if (badProxy !== undefined || trustedProxies.length === 0) {
+    fail('BASALT_TRUSTED_PROXIES', `must be a comma list of IP addresses, CIDR ranges, loopback, linklocal or uniquelocal${badProxy ? ` (not "${badProxy}")` : ''}`);
+  }
+
   if (problems.length) throw new ConfigError(problems);
 
   if (secret === undefined) {
@@ -86,7 +93,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
   }
 
   return AppConfig.create({
-    http: { host, port: port!, publicUrl, bodyLimit },
+    http: { host, port: port!, publicUrl, bodyLimit, trustedProxies },
     role,
     dataDir,
     db,
@@ -98,6 +105,18 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     logLevel,
     metricsToken: get('BASALT_METRICS_TOKEN') ?? null,
   });
+}
+
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address, a CIDR range (`10.0.0.0/8`, `fd00::/8`) or one of the names proxy-addr knows. */
+function isProxyAddress(value: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(value)) return true;
+  const [address, bits, ...rest] = value.split('/');
+  const version = isIP(address!);
+  if (version === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
 }
 
 function loadBlobConfig(get: (n: string) => string | undefined, fail: (v: string, p: string) => void, dataDir: string): BlobConfig {

@@ -16,10 +16,10 @@ export const MAX_HEADER_BYTES = 4 * 1024 * 1024;
  * Fastify under Nest: on this kind of machine an empty Express 5 route costs ~200 us of CPU and a
  * Fastify one ~50 us (see docs/benchmarks.md), which is most of a record read.
  */
-export function createFastifyAdapter(bodyLimit: number): FastifyAdapter {
+export function createFastifyAdapter({ bodyLimit, trustedProxies }: { bodyLimit: number; trustedProxies: readonly string[] }): FastifyAdapter {
   return new FastifyAdapter({
     serverFactory: (handler: RequestListener) => createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
-    trustProxy: 'loopback',
+    trustProxy: [...trustedProxies],
     bodyLimit,
     routerOptions: { maxParamLength: MAX_HEADER_BYTES },
     // No Nest middleware is used (request context is a Fastify hook), so middie is not loaded.

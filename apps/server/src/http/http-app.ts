@@ -23,7 +23,7 @@ export interface HttpAppOptions extends InfraOptions {
 /** Builds the Nest app with Basalt's HTTP behaviour: request ids, JSON limits, one error envelope, /api prefix. */
 export async function createHttpApp(opts: HttpAppOptions): Promise<NestFastifyApplication> {
   const { config, log } = opts;
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(opts), createFastifyAdapter(config.http.bodyLimit), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(opts), createFastifyAdapter(config.http), {
     bodyParser: false,
     logger: nestLogger(log),
   });
