@@ -8,7 +8,7 @@ import { cursorCondition, encodeCursor } from '../query/cursor.js';
 import { type CollectionSchema, fieldOf, isMulti, tableRef } from '../schema/collection-schema.js';
 import { SchemaRegistry } from '../schema/schema-registry.js';
 import { type Access, accessFor, holdsWithoutQuery } from './record-access.js';
-import { rowToRecord } from './record-mapper.js';
+import { recordColumns, rowToRecord } from './record-mapper.js';
 import type { Executor, RequestScope } from './request-scope.js';
 import { RuleCache } from './rule-cache.js';
 
@@ -54,7 +54,7 @@ export class RecordReader {
     const limit = params.add(q.limit + 1);
     const offset = q.offset ? ` OFFSET ${params.add(q.offset)}` : '';
     const rows: Array<Record<string, unknown>> = await db.query(
-      `SELECT r.* FROM ${tableRef(schema.name)} r WHERE ${where.join(' AND ')} ORDER BY ${orderBySql(keys, 'r')} LIMIT ${limit}${offset}`,
+      `SELECT ${recordColumns(schema)} FROM ${tableRef(schema.name)} r WHERE ${where.join(' AND ')} ORDER BY ${orderBySql(keys, 'r')} LIMIT ${limit}${offset}`,
       params.values,
     );
     const more = rows.length > q.limit;
@@ -77,7 +77,7 @@ export class RecordReader {
     const idParam = params.add(id);
     const rule = this.ruleSql(access, scope, schema, params);
     const [row] = await db.query(
-      `SELECT r.* FROM ${tableRef(schema.name)} r WHERE r."id" = ${idParam} AND ${rule}${forUpdate ? ' FOR UPDATE' : ''}`,
+      `SELECT ${recordColumns(schema)} FROM ${tableRef(schema.name)} r WHERE r."id" = ${idParam} AND ${rule}${forUpdate ? ' FOR UPDATE' : ''}`,
       params.values,
     );
     return row ? rowToRecord(schema, row) : null;
@@ -114,7 +114,7 @@ export class RecordReader {
         const params = new SqlParams();
         const idsParam = params.add(ids);
         const rule = this.ruleSql(access, scope, target, params);
-        const rows = await db.query(`SELECT r.* FROM ${tableRef(target.name)} r WHERE r."id" = ANY(${idsParam}::uuid[]) AND ${rule}`, params.values);
+        const rows = await db.query(`SELECT ${recordColumns(target)} FROM ${tableRef(target.name)} r WHERE r."id" = ANY(${idsParam}::uuid[]) AND ${rule}`, params.values);
         for (const row of rows) found.set(row.id, rowToRecord(target, row));
       }
       if (children.size) await this.expandLevel(db, scope, target, [...found.values()], children);

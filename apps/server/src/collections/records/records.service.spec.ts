@@ -1,6 +1,6 @@
 import type { EventName, EventPayload, Principal, RecordChangedEvent } from '@basalt/contracts';
 import { jest } from '@jest/globals';
-import type { DataSource, EntityManager } from 'typeorm';
+import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import type { EventBus } from '../../infra/events/event-bus.port.js';
 import type { SchemaRegistry } from '../schema/schema-registry.js';
 import type { RecordReader } from './record-reader.js';
@@ -103,5 +103,54 @@ describe('RecordsService.create', () => {
     const { log, service } = setup("@request.auth.id != ''", true);
     await service.create(guest, 'posts', { title: 't' });
     expect(log).toEqual(['transaction']);
+  });
+});
+
+describe('RecordsService reads after a schema change on another node', () => {
+  const record = { id: '0190e0e0-0000-7000-8000-000000000001', createdAt: 'c', updatedAt: 'u', title: 't' };
+  const guest: Principal = { kind: 'guest', roles: [], scopes: [] };
+  const schemaWith = (fields: string[]) => ({ id: 's1', name: 'posts', kind: 'base', fields: fields.map((name) => ({ name, type: 'text' })), rules: { list: '', view: '', create: '', update: '', delete: '' } });
+  const pgError = (code: string) => new QueryFailedError('SELECT', [], Object.assign(new Error(`pg error ${code}`), { code }));
+
+  /** The registry still holds the schema with `gone` until reloaded; the reader fails with `code` while planned from it. */
+  function setup(code: string) {
+    let current = schemaWith(['title', 'gone']);
+    const reloads: number[] = [];
+    const registry = {
+      get: () => current,
+      reload: async () => {
+        reloads.push(1);
+        current = schemaWith(['title']);
+      },
+    } as unknown as SchemaRegistry;
+    const planned: string[][] = [];
+    const read = async (_db: unknown, _scope: unknown, schema: ReturnType<typeof schemaWith>) => {
+      planned.push(schema.fields.map((f) => f.name));
+      if (schema.fields.some((f) => f.name === 'gone')) throw pgError(code);
+      return record;
+    };
+    const reader = { findVisible: read, list: async (...args: Parameters<typeof read>) => ({ items: [await read(...args)], limit: 1, nextCursor: null }) } as unknown as RecordReader;
+    const service = new RecordsService({} as DataSource, registry, reader, {} as RecordWriter, {} as EventBus, new RuleCache());
+    return { service, planned, reloads };
+  }
+
+  it.each(['42703', '42P01'])('plans a get again from the reloaded schema when Postgres answers %s', async (code) => {
+    const { service, planned, reloads } = setup(code);
+    const { record: got } = await service.get(guest, 'posts', record.id, {});
+    expect(got).toEqual(record);
+    expect(planned).toEqual([['title', 'gone'], ['title']]);
+    expect(reloads).toHaveLength(1);
+  });
+
+  it('plans a list again the same way', async () => {
+    const { service, planned } = setup('42703');
+    expect((await service.list(guest, 'posts', { limit: 1 }, {})).items).toEqual([record]);
+    expect(planned).toEqual([['title', 'gone'], ['title']]);
+  });
+
+  it('passes other database errors on without reloading', async () => {
+    const { service, reloads } = setup('57014');
+    await expect(service.get(guest, 'posts', record.id, {})).rejects.toThrow('pg error 57014');
+    expect(reloads).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import type { BaseRecord, BatchMethod, Principal, RecordChangedEvent, RecordList } from '@basalt/contracts';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { Errors } from '../../common/app-error.js';
 import { EventBus } from '../../infra/events/event-bus.port.js';
 import { type CollectionSchema, SYSTEM_COLUMNS } from '../schema/collection-schema.js';
@@ -60,8 +60,30 @@ export class RecordsService {
     return s;
   }
 
-  async list(principal: Principal, name: string, q: ListQuery, shape: ShapeOptions): Promise<RecordList> {
-    const schema = this.collection(name);
+  /**
+   * Reads plan their SQL from the registry's schema, which lags a schema change made on another node
+   * by the event's trip (a dropped column is then still selected): such a read reloads the registry
+   * and is planned again, instead of failing.
+   */
+  private async withCurrentSchema<T>(name: string, read: (schema: CollectionSchema) => Promise<T>): Promise<T> {
+    try {
+      return await read(this.collection(name));
+    } catch (e) {
+      if (!isStaleSchemaError(e)) throw e;
+      await this.registry.reload();
+      return read(this.collection(name));
+    }
+  }
+
+  list(principal: Principal, name: string, q: ListQuery, shape: ShapeOptions): Promise<RecordList> {
+    return this.withCurrentSchema(name, (schema) => this.listOf(principal, schema, q, shape));
+  }
+
+  get(principal: Principal, name: string, id: string, shape: ShapeOptions): Promise<{ record: BaseRecord; etag: string }> {
+    return this.withCurrentSchema(name, (schema) => this.getOf(principal, schema, id, shape));
+  }
+
+  private async listOf(principal: Principal, schema: CollectionSchema, q: ListQuery, shape: ShapeOptions): Promise<RecordList> {
     // Expanded collections judge their own view rules with this scope: then the full record is read.
     const scope = await this.scope(principal, this.ds, shape.expand?.length ? undefined : [schema.rules.list, q.filter]);
     checkFieldsParam(schema, shape.fields, scope.hidden);
@@ -70,8 +92,7 @@ export class RecordsService {
     return { ...page, items: page.items.map((r) => this.shape(schema, r, scope, shape)) };
   }
 
-  async get(principal: Principal, name: string, id: string, shape: ShapeOptions): Promise<{ record: BaseRecord; etag: string }> {
-    const schema = this.collection(name);
+  private async getOf(principal: Principal, schema: CollectionSchema, id: string, shape: ShapeOptions): Promise<{ record: BaseRecord; etag: string }> {
     const scope = await this.scope(principal, this.ds, shape.expand?.length ? undefined : [schema.rules.view]);
     checkFieldsParam(schema, shape.fields, scope.hidden);
     const record = await this.reader.findVisible(this.ds, scope, schema, id, accessFor(principal, schema, 'view'));
@@ -162,4 +183,10 @@ function checkFieldsParam(schema: CollectionSchema, fields: string[] | undefined
   const known = new Set<string>([...SYSTEM_COLUMNS, 'expand', ...schema.fields.filter((f) => hidden || !f.hidden).map((f) => f.name)]);
   const unknown = fields.filter((f) => !known.has(f));
   if (unknown.length) throw Errors.validation({ fields: `${unknown[0]} is not a field of ${schema.name}` });
+}
+
+/** Postgres: a column or table the query names does not exist (any more). */
+function isStaleSchemaError(e: unknown): boolean {
+  const code = e instanceof QueryFailedError ? (e.driverError as { code?: string })?.code : undefined;
+  return code === '42703' || code === '42P01';
 }
