@@ -217,12 +217,22 @@ describe('mail outbox, request log and jobs', () => {
   });
 
   it('records requests and filters the log with the filter language', async () => {
-    await api('GET', '/api/definitely-missing');
+    const missing = await api('GET', '/api/definitely-missing');
     const entries = await eventually(async () => {
       const res = await api<ListResponse<RequestLogEntry>>('GET', `/api/admin/logs?filter=${encodeURIComponent("status = 404 && path ~ 'definitely'")}`, { token: adminToken });
       return res.body.items.length > 0 && res.body.items;
     });
-    expect(entries[0]).toMatchObject({ method: 'GET', path: '/api/definitely-missing', status: 404, principal: 'guest' });
+    expect(entries[0]).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      method: 'GET',
+      path: '/api/definitely-missing',
+      status: 404,
+      durationMs: expect.any(Number),
+      principal: 'guest',
+      ip: expect.any(String),
+      requestId: missing.headers.get('x-request-id'),
+      createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
     const bad = await api('GET', `/api/admin/logs?filter=${encodeURIComponent('status >')}`, { token: adminToken });
     expect(bad.status).toBe(400);
     expect(errorOf(bad)).toMatchObject({ code: 'invalid_filter', details: { position: expect.any(String) } });
