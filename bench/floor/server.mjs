@@ -49,19 +49,24 @@ function page(rows, limit) {
 }
 
 const ORDER = `ORDER BY r."score" DESC NULLS FIRST, r."id" ASC NULLS LAST`;
+// Basalt's record reads name their columns and have Postgres format the two timestamps as ISO text
+// (recordColumns in apps/server/src/collections/records/record-mapper.ts); the floor does the same.
+const iso = (column) => `to_char(r."${column}" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${column}"`;
+const ITEM_COLUMNS = ['r."id"', iso('createdAt'), iso('updatedAt'), 'r."title"', 'r."score"', 'r."published"', 'r."body"'].join(', ');
+const OWNED_COLUMNS = `${ITEM_COLUMNS}, r."owner"`;
 
 async function handle(req, res) {
   const url = new URL(req.url, 'http://floor');
   const parts = url.pathname.split('/').filter(Boolean);
   if (req.method === 'GET' && parts[0] === 'items' && parts[1]) {
-    const { rows } = await pool.query('SELECT r.* FROM items r WHERE r."id" = $1 AND TRUE', [parts[1]]);
+    const { rows } = await pool.query(`SELECT ${ITEM_COLUMNS} FROM items r WHERE r."id" = $1 AND TRUE`, [parts[1]]);
     return rows[0] ? send(res, 200, rows[0]) : send(res, 404, { error: 'not found' });
   }
   if (req.method === 'GET' && parts[0] === 'items') {
     const limit = Number(url.searchParams.get('limit'));
     const min = Number(url.searchParams.get('min'));
     const { rows } = await pool.query(
-      `SELECT r.* FROM items r WHERE TRUE AND ((r."published" = $1::boolean AND r."published" IS NOT NULL) AND (r."score" >= $2::double precision AND r."score" IS NOT NULL)) ${ORDER} LIMIT $3`,
+      `SELECT ${ITEM_COLUMNS} FROM items r WHERE TRUE AND ((r."published" = $1::boolean AND r."published" IS NOT NULL) AND (r."score" >= $2::double precision AND r."score" IS NOT NULL)) ${ORDER} LIMIT $3`,
       [true, min, limit + 1],
     );
     return send(res, 200, page(rows, limit));
@@ -77,7 +82,7 @@ async function handle(req, res) {
     const claims = verifyJwt((req.headers.authorization ?? '').replace(/^Bearer /, ''));
     if (!claims) return send(res, 401, { error: 'unauthorized' });
     const limit = Number(url.searchParams.get('limit'));
-    const { rows } = await pool.query(`SELECT r.* FROM owned r WHERE (r."owner" = $1::uuid AND r."owner" IS NOT NULL) ${ORDER} LIMIT $2`, [claims.sub, limit + 1]);
+    const { rows } = await pool.query(`SELECT ${OWNED_COLUMNS} FROM owned r WHERE (r."owner" = $1::uuid AND r."owner" IS NOT NULL) ${ORDER} LIMIT $2`, [claims.sub, limit + 1]);
     return send(res, 200, page(rows, limit));
   }
   if (req.method === 'POST' && parts[0] === 'login') {
