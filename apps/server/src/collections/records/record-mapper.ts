@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { BaseRecord } from '@basalt/contracts';
-import { type CollectionSchema, quoteIdent } from '../schema/collection-schema.js';
+import { type CollectionSchema, isMulti, quoteIdent } from '../schema/collection-schema.js';
 import { fromColumn } from './field-values.js';
 
 /**
@@ -22,7 +22,20 @@ export function recordColumns(schema: CollectionSchema): string {
 
 const columnsBySchema = new WeakMap<CollectionSchema, string>();
 
-/** A row as pg returns it (`SELECT r.*` or `recordColumns`), in API shape with every field, hidden ones too. */
+/**
+ * A row selected with `recordColumns`, made the record in place: it holds exactly the record's keys,
+ * in the record's order, and only date fields and empty multi-value fields need changing. A list
+ * then makes one object per record, not three (row, record, presented record).
+ */
+export function rowAsRecord(schema: CollectionSchema, row: Record<string, unknown>): BaseRecord {
+  for (const f of schema.fields) {
+    const value = row[f.name];
+    if (value instanceof Date || (value === null && isMulti(f))) row[f.name] = fromColumn(f, value);
+  }
+  return row as BaseRecord;
+}
+
+/** A row as pg returns it (`SELECT *`, maybe with columns that are not fields), in API shape with every field, hidden ones too. */
 export function rowToRecord(schema: CollectionSchema, row: Record<string, unknown>): BaseRecord {
   const record: Record<string, unknown> = {
     id: row.id,
@@ -36,6 +49,8 @@ export function rowToRecord(schema: CollectionSchema, row: Record<string, unknow
 /** What the caller may see: hidden fields go unless it bypasses rules; `fields=` narrows further. */
 export function present(schema: CollectionSchema, record: BaseRecord, opts: { hidden: boolean; fields?: string[] }): BaseRecord {
   const hidden = opts.hidden ? NONE : hiddenFieldsOf(schema);
+  // Nothing to leave out: the record as it is (records are made per request and never changed after).
+  if (hidden.size === 0 && !opts.fields && !record.expand) return record;
   const out: Record<string, unknown> = {};
   for (const key in record) {
     if (key === 'expand' || hidden.has(key)) continue;

@@ -8,7 +8,7 @@ import { cursorCondition, encodeCursor } from '../query/cursor.js';
 import { type CollectionSchema, fieldOf, isMulti, tableRef } from '../schema/collection-schema.js';
 import { SchemaRegistry } from '../schema/schema-registry.js';
 import { type Access, accessFor, holdsWithoutQuery } from './record-access.js';
-import { recordColumns, rowToRecord } from './record-mapper.js';
+import { recordColumns, rowAsRecord } from './record-mapper.js';
 import type { Executor, RequestScope } from './request-scope.js';
 import { RuleCache } from './rule-cache.js';
 
@@ -58,7 +58,7 @@ export class RecordReader {
       params.values,
     );
     const more = rows.length > q.limit;
-    const records = rows.slice(0, q.limit).map((row) => rowToRecord(schema, row));
+    const records = rows.slice(0, q.limit).map((row) => rowAsRecord(schema, row));
     const result: RecordList = {
       items: records,
       limit: q.limit,
@@ -80,7 +80,7 @@ export class RecordReader {
       `SELECT ${recordColumns(schema)} FROM ${tableRef(schema.name)} r WHERE r."id" = ${idParam} AND ${rule}${forUpdate ? ' FOR UPDATE' : ''}`,
       params.values,
     );
-    return row ? rowToRecord(schema, row) : null;
+    return row ? rowAsRecord(schema, row) : null;
   }
 
   /** Whether the stored record `id` satisfies an expression rule (create and update rules judge the result). */
@@ -115,7 +115,7 @@ export class RecordReader {
         const idsParam = params.add(ids);
         const rule = this.ruleSql(access, scope, target, params);
         const rows = await db.query(`SELECT ${recordColumns(target)} FROM ${tableRef(target.name)} r WHERE r."id" = ANY(${idsParam}::uuid[]) AND ${rule}`, params.values);
-        for (const row of rows) found.set(row.id, rowToRecord(target, row));
+        for (const row of rows) found.set(row.id, rowAsRecord(target, row));
       }
       if (children.size) await this.expandLevel(db, scope, target, [...found.values()], children);
       for (const r of records) {
