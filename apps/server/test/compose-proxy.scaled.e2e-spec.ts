@@ -1,5 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ListResponse, RequestLogEntry } from '@basalt/contracts';
@@ -66,6 +68,31 @@ describe('docker/nginx.conf in front of an API node and a realtime node', () => 
     expect(created.status).toBe(201);
     const change = await client.change(sub, created.body.id, 'create');
     expect(change.record).toMatchObject({ title: 'through the proxy', author: alice.id });
+  });
+});
+
+describe('docker/nginx.conf, the headers it sends upstream', () => {
+  it.each([['/api/anything'], ['/realtime/anything']])('tells the node behind it the client address, scheme and host (%s)', async (path) => {
+    const seen: IncomingHttpHeaders[] = [];
+    const upstream = createServer((req, res) => {
+      seen.push(req.headers);
+      res.end(req.url === '/api/health' ? '{"status":"ok"}' : '');
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const front = await startNginx({ api: url, realtime: url });
+    try {
+      const host = new URL(front.url).host;
+      await fetch(front.url + path);
+      await fetch(front.url + path, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+      const [plain, forwarded] = seen.slice(-2);
+      expect(plain).toMatchObject({ host, 'x-forwarded-host': host, 'x-forwarded-proto': 'http', 'x-forwarded-for': '127.0.0.1' });
+      // Appended, so a node trusting only the proxy takes the proxy's peer, not what a client claims.
+      expect(forwarded!['x-forwarded-for']).toBe('203.0.113.9, 127.0.0.1');
+    } finally {
+      await front.stop();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
   });
 });
 
