@@ -6,7 +6,7 @@
 // /realtime to realtime nodes does (docker/compose.yml); writes and GETs go to the first node.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runLoad } from '../lib/load.mjs';
+import { cpuSeconds, runLoad } from '../lib/load.mjs';
 import { median } from '../lib/report.mjs';
 import { api, startBasalt, TEST_ADMIN } from '../lib/services.mjs';
 
@@ -69,15 +69,21 @@ export async function runFanout({ subscribers = 1000, processes = 4, writes = 10
     const busyHttp = runLoad({ ...httpSpec, warmup: (warmupWrites * intervalMs) / 1000, duration: httpSeconds }, basalt.pid);
     const start = now() + 200;
     const pending = [];
+    // CPU of the node(s) holding the sockets over the measured writes: what each change costs them,
+    // a steadier figure than latency on a shared machine.
+    const socketCpu = () => socketNodes.reduce((s, n) => s + cpuSeconds(n.pid), 0);
+    let cpuBefore;
     for (let i = 0; i < total; i++) {
       const wait = start + i * intervalMs - now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (i === warmupWrites) cpuBefore = socketCpu();
       sentAt[i] = now();
       pending.push(api(basalt.url, 'POST', '/api/collections/feed/records', { token: admin, body: { title: `write ${i}`, n: i, published: true } }));
     }
     await Promise.all(pending);
     const busy = await busyHttp;
     await new Promise((r) => setTimeout(r, 2000)); // stragglers
+    const socketNodeCpuMsPerWrite = ((socketCpu() - cpuBefore) * 1000) / writes;
 
     const results = await Promise.all(children.map((c) => new Promise((resolve) => {
       c.once('message', resolve);
@@ -91,6 +97,7 @@ export async function runFanout({ subscribers = 1000, processes = 4, writes = 10
       realtimeNodes,
       ...writeStats(deliveries, sentAt, subscribers, warmupWrites, total),
       warmup,
+      socketNodeCpuMsPerWrite,
       disconnected: results.reduce((s, r) => s + r.disconnected, 0),
       http: {
         rate: httpRate,
@@ -159,7 +166,9 @@ export function fanoutTable(r) {
     '',
     `delivered ${r.delivered} of ${r.deliveriesExpected}, missing ${r.missing}, duplicates ${r.duplicates} ` +
       `(warm-up: missing ${r.warmup.missing}, duplicates ${r.warmup.duplicates}), sockets dropped ${r.disconnected}; ` +
-      `HTTP p50 ${r.http.p50Increase === undefined ? '-' : `${(r.http.p50Increase * 100).toFixed(0)} %`}, p99 ${r.http.p99Increase === undefined ? '-' : `${(r.http.p99Increase * 100).toFixed(0)} %`} during fan-out`,
+      `HTTP p50 ${r.http.p50Increase === undefined ? '-' : `${(r.http.p50Increase * 100).toFixed(0)} %`}, p99 ${r.http.p99Increase === undefined ? '-' : `${(r.http.p99Increase * 100).toFixed(0)} %`} during fan-out; ` +
+      `CPU of the socket node${r.realtimeNodes > 1 ? 's' : ''} per measured write ${f(r.socketNodeCpuMsPerWrite)} ms` +
+      (r.realtimeNodes ? '' : ' (with the write and the GETs)'),
   ].join('\n');
 }
 
