@@ -21,7 +21,7 @@ import { generateData, seedBasalt } from './lib/seed.mjs';
 import { api, startBasalt } from './lib/services.mjs';
 import { analyze, startFloor } from './floor/setup.mjs';
 import { summariseProfile } from './profile-summary.mjs';
-import { fanoutTable, runFanout } from './realtime/fanout.mjs';
+import { fanoutSummary, fanoutTable, runFanout } from './realtime/fanout.mjs';
 import { pushTable, runPush } from './push/throughput.mjs';
 
 const env = (name, fallback) => (process.env[name] === undefined || process.env[name] === '' ? fallback : process.env[name]);
@@ -123,9 +123,9 @@ async function main() {
     for (const stop of stops.splice(0).reverse()) await stop();
     const fanout = [];
     if (opts.realtime) {
-      for (const realtimeNodes of opts.realtimeNodes) {
-        fanout.push(await runFanout({ subscribers: opts.subscribers, processes: opts.subscriberProcesses, writes: opts.writes, warmupWrites: opts.warmupWrites, realtimeNodes, logDir: runDir, logLevel: opts.logLevel, log }));
-      }
+      const common = { subscribers: opts.subscribers, processes: opts.subscriberProcesses, writes: opts.writes, warmupWrites: opts.warmupWrites, logDir: runDir, logLevel: opts.logLevel, log };
+      fanout.push(await runFanout({ ...common, target: 'floor' }));
+      for (const realtimeNodes of opts.realtimeNodes) fanout.push(await runFanout({ ...common, realtimeNodes }));
     }
     let push;
     if (opts.push) push = await runPush({ devices: opts.pushDevices, logDir: runDir, logLevel: opts.logLevel, log });
@@ -134,6 +134,7 @@ async function main() {
     const report = `Basalt benchmark ${new Date().toISOString()} (${opts.duration}s x ${opts.runs} runs, ${opts.connections} connections, ${opts.records} records)\n` +
       `machine: ${machine.cpus} x ${machine.model}, ${machine.memGb} GB, node ${machine.node}, load ${machine.loadavg.map((l) => l.toFixed(2)).join(' ')}\n\n` +
       table(results) +
+      (fanout.length ? `\n\n${fanoutSummary(fanout)}` : '') +
       fanout.map((f) => `\n\n${fanoutTable(f)}`).join('') +
       (push ? `\n\n${pushTable(push)}` : '');
     console.log(report);

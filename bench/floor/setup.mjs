@@ -9,6 +9,7 @@ import { FLOOR_DDL } from './schema.mjs';
 import { hashPassword } from './password.mjs';
 
 const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
+const REALTIME_SERVER = fileURLToPath(new URL('./realtime-server.mjs', import.meta.url));
 
 /** users: [{id, email, password}]; items / owned: rows with ids. */
 export async function startFloor({ users, items, owned }) {
@@ -33,6 +34,46 @@ export async function startFloor({ users, items, owned }) {
   await new Promise((resolve, reject) => {
     child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      await db.drop();
+    },
+  };
+}
+
+/**
+ * The fan-out floor (`realtime-server.mjs`) on a database of its own: `feed` (what the writes insert
+ * and the subscribers hear of) and `notes` (what the concurrent GETs read), with the column types
+ * Basalt gives the fan-out's collections (text, number as double precision, boolean).
+ */
+export async function startRealtimeFloor({ notes }) {
+  const db = await createTestDatabase();
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    for (const table of ['feed', 'notes']) {
+      await client.query(`CREATE TABLE ${table} (
+        "id" uuid PRIMARY KEY,
+        "createdAt" timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
+        "updatedAt" timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
+        "title" text, "n" double precision, "published" boolean)`);
+    }
+    await insertRows(client, 'notes', ['id', 'title', 'n', 'published'], notes);
+    await client.query('ANALYZE');
+  } finally {
+    await client.end();
+  }
+  const port = await freePort();
+  const child = fork(REALTIME_SERVER, [db.url, String(port)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`fan-out floor exited with ${code}`)));
   });
   const exited = new Promise((r) => child.once('exit', r));
   return {

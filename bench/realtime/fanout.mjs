@@ -4,8 +4,11 @@
 // requests at a fixed rate, without and during the fan-out. `realtimeNodes` > 0 puts the sockets on
 // nodes of their own (same deployment: database, Redis, secret), as a load balancer routing
 // /realtime to realtime nodes does (docker/compose.yml); writes and GETs go to the first node.
+// `target: 'floor'` measures the same with the fan-out floor (bench/floor/realtime-server.mjs).
 import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { startRealtimeFloor } from '../floor/setup.mjs';
 import { cpuSeconds, runLoad } from '../lib/load.mjs';
 import { median } from '../lib/report.mjs';
 import { api, startBasalt, TEST_ADMIN } from '../lib/services.mjs';
@@ -13,52 +16,28 @@ import { api, startBasalt, TEST_ADMIN } from '../lib/services.mjs';
 const SUBSCRIBER = fileURLToPath(new URL('./subscriber.mjs', import.meta.url));
 const now = () => performance.timeOrigin + performance.now();
 
-export async function runFanout({ subscribers = 1000, processes = 4, writes = 100, warmupWrites = 20, intervalMs = 100, httpRate = 200, realtimeNodes = 0, logDir, logLevel = 'info', log = console.error, nodeArgs = [] }) {
-  const basalt = await startBasalt({ drivers: 'scaled', logDir, logLevel, nodeArgs });
+export async function runFanout({ target = 'basalt', subscribers = 1000, processes = 4, writes = 100, warmupWrites = 20, intervalMs = 100, httpRate = 200, realtimeNodes = 0, logDir, logLevel = 'info', log = console.error, nodeArgs = [] }) {
+  const t = target === 'floor' ? await floorTarget() : await basaltTarget({ realtimeNodes, logDir, logLevel, nodeArgs });
   const children = [];
   try {
-    const { token: admin } = await api(basalt.url, 'POST', '/api/admin/auth', { body: TEST_ADMIN });
-    const generous = { max: 100_000, windowSeconds: 60 };
-    await api(basalt.url, 'PATCH', '/api/admin/settings', { token: admin, body: { auth: { accessTokenTtl: 6 * 3600 }, rateLimits: { signup: generous } } });
-    const tokens = [];
-    for (let i = 0; i < 10; i++) {
-      const res = await api(basalt.url, 'POST', '/api/auth/signup', { body: { email: `fan${i}@basalt.test`, password: 'bench-password-123' } });
-      tokens.push(res.session.accessToken);
-    }
-    const fields = [
-      { name: 'title', type: 'text' },
-      { name: 'n', type: 'number', integer: true },
-      { name: 'published', type: 'boolean' },
-    ];
-    const rule = "published = true && @request.auth.id != ''";
-    await api(basalt.url, 'POST', '/api/collections', { token: admin, body: { name: 'feed', fields, rules: { list: rule, view: rule, create: null, update: null, delete: null } } });
-    // What the concurrent HTTP requests read: public records of another collection.
-    await api(basalt.url, 'POST', '/api/collections', { token: admin, body: { name: 'notes', fields, rules: { list: '', view: '', create: '', update: '', delete: '' } } });
-    const notes = [];
-    for (let i = 0; i < 50; i++) notes.push((await api(basalt.url, 'POST', '/api/collections/notes/records', { body: { title: `note ${i}`, n: i } })).id);
-    const httpSpec = { url: basalt.url, connections: 10, overallRate: httpRate, method: 'GET', paths: notes.map((id) => `/api/collections/notes/records/${id}`) };
-    const httpSeconds = Math.ceil((writes * intervalMs) / 1000);
-    const total = warmupWrites + writes;
-
-    // A node of its own for the sockets, as a load balancer routing /realtime to realtime nodes gives.
-    const socketNodes = [];
-    for (let i = 0; i < realtimeNodes; i++) socketNodes.push(await basalt.startPeer(`realtime${i}`, { BASALT_ROLE: 'api' }));
-    if (socketNodes.length === 0) socketNodes.push(basalt);
-    log(`fan-out: opening ${subscribers} subscribers in ${processes} processes${realtimeNodes ? ` on ${realtimeNodes} node(s) of their own` : ''}`);
+    log(`fan-out (${target}): opening ${subscribers} subscribers in ${processes} processes${realtimeNodes ? ` on ${realtimeNodes} node(s) of their own` : ''}`);
     const per = Math.ceil(subscribers / processes);
     for (let p = 0; p < processes; p++) {
       const count = Math.min(per, subscribers - p * per);
       const child = fork(SUBSCRIBER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       children.push(child);
-      child.send({ url: socketNodes[p % socketNodes.length].url, tokens, count, collection: 'feed' });
+      child.send({ url: t.socketUrls[p % t.socketUrls.length], tokens: t.tokens, count, collection: 'feed' });
     }
     await Promise.all(children.map((c) => new Promise((resolve, reject) => {
       c.once('message', resolve);
       c.once('exit', (code) => reject(new Error(`subscriber process exited with ${code}`)));
     })));
 
+    const httpSpec = { url: t.url, connections: 10, overallRate: httpRate, method: 'GET', paths: t.httpPaths };
+    const httpSeconds = Math.ceil((writes * intervalMs) / 1000);
+    const total = warmupWrites + writes;
     log('fan-out: HTTP latency without fan-out');
-    const quiet = await runLoad({ ...httpSpec, duration: httpSeconds }, basalt.pid);
+    const quiet = await runLoad({ ...httpSpec, duration: httpSeconds }, t.pid);
 
     // The warm-up writes run first, with the HTTP load already on: the subscriber processes' receive
     // path (and the server's send path) get compiled, and the load generator has started, before
@@ -66,19 +45,19 @@ export async function runFanout({ subscribers = 1000, processes = 4, writes = 10
     // over the measured writes only.
     log(`fan-out: ${warmupWrites} warm-up writes, then ${writes} measured, one per ${intervalMs} ms`);
     const sentAt = new Array(total);
-    const busyHttp = runLoad({ ...httpSpec, warmup: (warmupWrites * intervalMs) / 1000, duration: httpSeconds }, basalt.pid);
+    const busyHttp = runLoad({ ...httpSpec, warmup: (warmupWrites * intervalMs) / 1000, duration: httpSeconds }, t.pid);
     const start = now() + 200;
     const pending = [];
-    // CPU of the node(s) holding the sockets over the measured writes: what each change costs them,
-    // a steadier figure than latency on a shared machine.
-    const socketCpu = () => socketNodes.reduce((s, n) => s + cpuSeconds(n.pid), 0);
+    // CPU of the process(es) holding the sockets over the measured writes: what each change costs
+    // them, a steadier figure than latency on a shared machine.
+    const socketCpu = () => t.socketPids.reduce((s, pid) => s + cpuSeconds(pid), 0);
     let cpuBefore;
     for (let i = 0; i < total; i++) {
       const wait = start + i * intervalMs - now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       if (i === warmupWrites) cpuBefore = socketCpu();
       sentAt[i] = now();
-      pending.push(api(basalt.url, 'POST', '/api/collections/feed/records', { token: admin, body: { title: `write ${i}`, n: i, published: true } }));
+      pending.push(t.write({ title: `write ${i}`, n: i, published: true }));
     }
     await Promise.all(pending);
     const busy = await busyHttp;
@@ -92,9 +71,10 @@ export async function runFanout({ subscribers = 1000, processes = 4, writes = 10
     const deliveries = results.map((r) => r.deliveries);
     const { perWriteLastMs: _, ...warmup } = writeStats(deliveries, sentAt, subscribers, 0, warmupWrites);
     return {
+      target,
       subscribers,
       processes,
-      realtimeNodes,
+      realtimeNodes: t.realtimeNodes,
       ...writeStats(deliveries, sentAt, subscribers, warmupWrites, total),
       warmup,
       socketNodeCpuMsPerWrite,
@@ -109,8 +89,75 @@ export async function runFanout({ subscribers = 1000, processes = 4, writes = 10
     };
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill();
-    await basalt.stop();
+    await t.stop();
   }
+}
+
+const FIELDS = [
+  { name: 'title', type: 'text' },
+  { name: 'n', type: 'number', integer: true },
+  { name: 'published', type: 'boolean' },
+];
+
+/**
+ * Scaled Basalt: users to subscribe as, a `feed` collection whose view rule reads @request.auth (so
+ * every delivery is judged per subscriber), public `notes` for the GETs; the sockets on this node or
+ * on `realtimeNodes` nodes of their own.
+ */
+async function basaltTarget({ realtimeNodes, logDir, logLevel, nodeArgs }) {
+  const basalt = await startBasalt({ drivers: 'scaled', logDir, logLevel, nodeArgs });
+  try {
+    const { token: admin } = await api(basalt.url, 'POST', '/api/admin/auth', { body: TEST_ADMIN });
+    const generous = { max: 100_000, windowSeconds: 60 };
+    await api(basalt.url, 'PATCH', '/api/admin/settings', { token: admin, body: { auth: { accessTokenTtl: 6 * 3600 }, rateLimits: { signup: generous } } });
+    const tokens = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await api(basalt.url, 'POST', '/api/auth/signup', { body: { email: `fan${i}@basalt.test`, password: 'bench-password-123' } });
+      tokens.push(res.session.accessToken);
+    }
+    const rule = "published = true && @request.auth.id != ''";
+    await api(basalt.url, 'POST', '/api/collections', { token: admin, body: { name: 'feed', fields: FIELDS, rules: { list: rule, view: rule, create: null, update: null, delete: null } } });
+    await api(basalt.url, 'POST', '/api/collections', { token: admin, body: { name: 'notes', fields: FIELDS, rules: { list: '', view: '', create: '', update: '', delete: '' } } });
+    const notes = [];
+    for (let i = 0; i < 50; i++) notes.push((await api(basalt.url, 'POST', '/api/collections/notes/records', { body: { title: `note ${i}`, n: i } })).id);
+    // A node of its own for the sockets, as a load balancer routing /realtime to realtime nodes gives.
+    const socketNodes = [];
+    for (let i = 0; i < realtimeNodes; i++) socketNodes.push(await basalt.startPeer(`realtime${i}`, { BASALT_ROLE: 'api' }));
+    if (socketNodes.length === 0) socketNodes.push(basalt);
+    return {
+      url: basalt.url,
+      pid: basalt.pid,
+      realtimeNodes,
+      tokens,
+      socketUrls: socketNodes.map((n) => n.url),
+      socketPids: socketNodes.map((n) => n.pid),
+      httpPaths: notes.map((id) => `/api/collections/notes/records/${id}`),
+      write: (body) => api(basalt.url, 'POST', '/api/collections/feed/records', { token: admin, body }),
+      stop: () => basalt.stop(),
+    };
+  } catch (e) {
+    await basalt.stop();
+    throw e;
+  }
+}
+
+/** The fan-out floor (bench/floor/realtime-server.mjs): one process, one broadcast per write. */
+async function floorTarget() {
+  const notes = Array.from({ length: 50 }, (_, i) => ({ id: randomUUID(), title: `note ${i}`, n: i, published: false }));
+  const floor = await startRealtimeFloor({ notes });
+  // Opens the pool's connections (Basalt's are open after its setup), or the first GETs measured pay for them.
+  await Promise.all(notes.slice(0, 20).map((n) => api(floor.url, 'GET', `/notes/${n.id}`)));
+  return {
+    url: floor.url,
+    pid: floor.pid,
+    realtimeNodes: 0,
+    tokens: ['floor'],
+    socketUrls: [floor.url],
+    socketPids: [floor.pid],
+    httpPaths: notes.map((n) => `/notes/${n.id}`),
+    write: (body) => api(floor.url, 'POST', '/feed', { body }),
+    stop: () => floor.stop(),
+  };
 }
 
 /** Latency figures of writes `from` to `to` (exclusive): arrivals per process, keyed by write index. */
@@ -149,11 +196,21 @@ function pct(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
+const f = (x) => (x === undefined ? '-' : x.toFixed(1));
+const percent = (x) => (x === undefined ? '-' : `${(x * 100).toFixed(0)} %`);
+
+/** Where the sockets were, in words. */
+function topology(r) {
+  if (r.target === 'floor') return 'floor (one Socket.IO broadcast per write, no rules)';
+  return r.realtimeNodes ? `sockets on ${r.realtimeNodes === 1 ? 'a node' : `${r.realtimeNodes} nodes`} of their own` : 'sockets on the node with the writes and GETs';
+}
+
 export function fanoutTable(r) {
-  const f = (x) => (x === undefined ? '-' : x.toFixed(1));
   return [
-    `Realtime fan-out: ${r.subscribers} subscribers in ${r.processes} processes, ${r.writes} writes (each judged by a rule reading @request.auth); ` +
-      (r.realtimeNodes ? `sockets on ${r.realtimeNodes === 1 ? 'a node' : `${r.realtimeNodes} nodes`} of their own, writes and GETs on another` : 'sockets, writes and GETs on one node'),
+    r.target === 'floor'
+      ? `Fan-out floor: ${r.subscribers} subscribers in ${r.processes} processes, ${r.writes} writes, each sent as one Socket.IO broadcast (no per-subscriber rule, no recovery store)`
+      : `Realtime fan-out: ${r.subscribers} subscribers in ${r.processes} processes, ${r.writes} writes (each judged by a rule reading @request.auth); ` +
+        (r.realtimeNodes ? `sockets on ${r.realtimeNodes === 1 ? 'a node' : `${r.realtimeNodes} nodes`} of their own, writes and GETs on another` : 'sockets, writes and GETs on one node'),
     '',
     '| figure | p50 ms | p99 ms | max ms |',
     '| --- | ---: | ---: | ---: |',
@@ -166,15 +223,33 @@ export function fanoutTable(r) {
     '',
     `delivered ${r.delivered} of ${r.deliveriesExpected}, missing ${r.missing}, duplicates ${r.duplicates} ` +
       `(warm-up: missing ${r.warmup.missing}, duplicates ${r.warmup.duplicates}), sockets dropped ${r.disconnected}; ` +
-      `HTTP p50 ${r.http.p50Increase === undefined ? '-' : `${(r.http.p50Increase * 100).toFixed(0)} %`}, p99 ${r.http.p99Increase === undefined ? '-' : `${(r.http.p99Increase * 100).toFixed(0)} %`} during fan-out; ` +
+      `HTTP p50 ${percent(r.http.p50Increase)}, p99 ${percent(r.http.p99Increase)} during fan-out; ` +
       `CPU of the socket node${r.realtimeNodes > 1 ? 's' : ''} per measured write ${f(r.socketNodeCpuMsPerWrite)} ms` +
       (r.realtimeNodes ? '' : ' (with the write and the GETs)'),
+  ].join('\n');
+}
+
+/** Every fan-out of a run side by side, the delivery figures also as ratios to the floor's (when it ran). */
+export function fanoutSummary(runs) {
+  const floor = runs.find((r) => r.target === 'floor');
+  const ratio = (x, base) => (floor && x !== undefined && base ? ` (${(x / base).toFixed(2)}x)` : '');
+  const rows = runs.map((r) =>
+    `| ${topology(r)} | ${f(r.deliveryMs.p50)}${ratio(r.deliveryMs.p50, floor?.deliveryMs.p50)} | ${f(r.deliveryMs.p99)}${ratio(r.deliveryMs.p99, floor?.deliveryMs.p99)} | ` +
+      `${f(r.lastSubscriberMs.p50)}${ratio(r.lastSubscriberMs.p50, floor?.lastSubscriberMs.p50)} | ${r.missing} | ${percent(r.http.p99Increase)} | ${f(r.socketNodeCpuMsPerWrite)} |`,
+  );
+  return [
+    'Fan-out summary (target: each delivery p99 <= 40 ms, 0 missing, HTTP p99 up <= 20 %)',
+    '',
+    '| fan-out | each delivery p50 ms | each delivery p99 ms | last subscriber p50 ms | missing | HTTP GET p99 during fan-out | socket node CPU ms / write |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
   ].join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const env = (k, d) => Number(process.env[k] ?? d);
   const r = await runFanout({
+    target: process.env.BENCH_FANOUT_TARGET ?? 'basalt',
     subscribers: env('BENCH_SUBSCRIBERS', 1000),
     processes: env('BENCH_SUBSCRIBER_PROCESSES', 4),
     writes: env('BENCH_WRITES', 100),
