@@ -4,6 +4,7 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import pg from 'pg';
+import { readJson, send } from './http.mjs';
 import { verifyPassword } from './password.mjs';
 
 const [databaseUrl, port, secret] = process.argv.slice(2);
@@ -24,24 +25,6 @@ function verifyJwt(token) {
   return claims.exp > Date.now() / 1000 ? claims : null;
 }
 
-function send(res, status, value) {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-function readJson(req) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString()));
-      } catch (e) {
-        reject(e);
-      }
-    });
-  });
-}
 function page(rows, limit) {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];

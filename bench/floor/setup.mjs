@@ -29,22 +29,7 @@ export async function startFloor({ users, items, owned }) {
     await client.end();
   }
   const port = await freePort();
-  const secret = randomBytes(32).toString('base64url');
-  const child = fork(SERVER, [db.url, String(port), secret], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  await new Promise((resolve, reject) => {
-    child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
-  });
-  const exited = new Promise((r) => child.once('exit', r));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    pid: child.pid,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-      await db.drop();
-    },
-  };
+  return serve(SERVER, [db.url, String(port), randomBytes(32).toString('base64url')], port, db);
 }
 
 /**
@@ -70,10 +55,15 @@ export async function startRealtimeFloor({ notes }) {
     await client.end();
   }
   const port = await freePort();
-  const child = fork(REALTIME_SERVER, [db.url, String(port)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return serve(REALTIME_SERVER, [db.url, String(port)], port, db);
+}
+
+/** A floor server as its own process (so its CPU is measured like Basalt's), ready once it says so; stop() also drops its database. */
+async function serve(script, args, port, db) {
+  const child = fork(script, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise((resolve, reject) => {
     child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`fan-out floor exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`floor server ${script} exited with ${code}`)));
   });
   const exited = new Promise((r) => child.once('exit', r));
   return {
