@@ -15,6 +15,7 @@ import { accessSql, type FileAccess, fileAccess, type FileScope } from '../file-
 import { blobKeyOf, FilesRepository, toStoredFile } from '../files.repository.js';
 import { FilesService } from '../files.service.js';
 import { StorageErrors } from '../storage.errors.js';
+import { bodyEnded } from './body-end.js';
 import { ByteCounter, TooLargeError } from './byte-counter.js';
 import { isTypeAllowed, sniffContentType, SNIFF_BYTES } from './sniff-type.js';
 import { checkName, MAX_METADATA_BYTES, MAX_NAME_LENGTH, UploadForm } from './upload-form.js';
@@ -78,15 +79,19 @@ export class UploadFileService {
       const stored = await this.receive(req, parser, bucket, form, owner, state);
       return await this.finish(stored, bucket, access, scope, form);
     } catch (err) {
-      // Stop reading the body: what is left is discarded, and the connection is not reused.
+      // Stop parsing. What is left of the body is read and dropped before the answer goes out (for
+      // LINGER_MS at most), so a client still sending gets the answer, not a reset connection; the
+      // connection is not reused.
       req.unpipe(parser);
+      let drained: Promise<void> | undefined;
       if (!req.complete) {
         res.header('Connection', 'close');
-        req.resume();
+        drained = bodyEnded(req);
       }
       state.abort?.(err as Error);
       await state.writing?.catch(() => undefined);
       await this.discard(state);
+      await drained;
       throw err instanceof TooLargeError ? StorageErrors.tooLarge(bucket.maxFileSize) : err;
     }
   }
