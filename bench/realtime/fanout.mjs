@@ -145,8 +145,13 @@ async function basaltTarget({ realtimeNodes, logDir, logLevel, nodeArgs }) {
 async function floorTarget() {
   const notes = Array.from({ length: 50 }, (_, i) => ({ id: randomUUID(), title: `note ${i}`, n: i, published: false }));
   const floor = await startRealtimeFloor({ notes });
-  // Opens the pool's connections (Basalt's are open after its setup), or the first GETs measured pay for them.
-  await Promise.all(notes.slice(0, 20).map((n) => api(floor.url, 'GET', `/notes/${n.id}`)));
+  try {
+    // Opens the pool's connections (Basalt's are open after its setup), or the first GETs measured pay for them.
+    await Promise.all(notes.slice(0, 20).map((n) => api(floor.url, 'GET', `/notes/${n.id}`)));
+  } catch (e) {
+    await floor.stop();
+    throw e;
+  }
   return {
     url: floor.url,
     pid: floor.pid,
