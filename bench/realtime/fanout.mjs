@@ -207,15 +207,14 @@ const percent = (x) => (x === undefined ? '-' : `${(x * 100).toFixed(0)} %`);
 /** Where the sockets were, in words. */
 function topology(r) {
   if (r.target === 'floor') return 'floor (one Socket.IO broadcast per write, no rules)';
-  return r.realtimeNodes ? `sockets on ${r.realtimeNodes === 1 ? 'a node' : `${r.realtimeNodes} nodes`} of their own` : 'sockets on the node with the writes and GETs';
+  return r.realtimeNodes ? `sockets on ${r.realtimeNodes === 1 ? 'a node' : `${r.realtimeNodes} nodes`} of their own, writes and GETs on another` : 'sockets, writes and GETs on one node';
 }
 
 export function fanoutTable(r) {
   return [
     r.target === 'floor'
       ? `Fan-out floor: ${r.subscribers} subscribers in ${r.processes} processes, ${r.writes} writes, each sent as one Socket.IO broadcast (no per-subscriber rule, no recovery store)`
-      : `Realtime fan-out: ${r.subscribers} subscribers in ${r.processes} processes, ${r.writes} writes (each judged by a rule reading @request.auth); ` +
-        (r.realtimeNodes ? `sockets on ${r.realtimeNodes === 1 ? 'a node' : `${r.realtimeNodes} nodes`} of their own, writes and GETs on another` : 'sockets, writes and GETs on one node'),
+      : `Realtime fan-out: ${r.subscribers} subscribers in ${r.processes} processes, ${r.writes} writes (each judged by a rule reading @request.auth); ${topology(r)}`,
     '',
     '| figure | p50 ms | p99 ms | max ms |',
     '| --- | ---: | ---: | ---: |',
