@@ -4,6 +4,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { AppConfig as AppConfigToken } from '../config/app-config.js';
 import { LOGGER } from '../common/logger.js';
+import { PooledSql } from './database/pooled-sql.js';
 import { BlobStore } from './blobs/blob-store.port.js';
 import { FsBlobStore } from './blobs/fs-blob-store.driver.js';
 import { S3BlobStore } from './blobs/s3-blob-store.driver.js';
@@ -75,6 +76,7 @@ export class InfraModule {
           provide: DataSource,
           useFactory: () => new DataSource({ ...db, entities: [], migrations: [] } as DataSourceOptions).initialize(),
         },
+        { provide: PooledSql, inject: [DataSource], useFactory: (ds: DataSource) => new PooledSql(ds) },
         {
           provide: JobQueue,
           inject: [DataSource],
@@ -134,7 +136,7 @@ export class InfraModule {
         MailService,
         InfraShutdown,
       ],
-      exports: [AppConfigToken, LOGGER, DataSource, JobQueue, EventBus, BlobStore, Mailer, MailOutbox, MailService, RateLimiter, RealtimeAdapter],
+      exports: [AppConfigToken, LOGGER, DataSource, PooledSql, JobQueue, EventBus, BlobStore, Mailer, MailOutbox, MailService, RateLimiter, RealtimeAdapter],
     };
   }
 }

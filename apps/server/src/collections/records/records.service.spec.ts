@@ -1,6 +1,7 @@
 import type { EventName, EventPayload, Principal, RecordChangedEvent } from '@basalt/contracts';
 import { jest } from '@jest/globals';
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import type { PooledSql } from '../../infra/database/pooled-sql.js';
 import type { EventBus } from '../../infra/events/event-bus.port.js';
 import type { SchemaRegistry } from '../schema/schema-registry.js';
 import type { RecordReader } from './record-reader.js';
@@ -37,7 +38,7 @@ const event = (action: RecordChangedEvent['action']): RecordChangedEvent => ({ c
 describe('RecordsService.transaction', () => {
   function setup() {
     const log: string[] = [];
-    const service = new RecordsService(fakeDataSource(log), {} as SchemaRegistry, {} as RecordReader, {} as RecordWriter, fakeEvents(log), new RuleCache());
+    const service = new RecordsService(fakeDataSource(log), {} as PooledSql, {} as SchemaRegistry, {} as RecordReader, {} as RecordWriter, fakeEvents(log), new RuleCache());
     return { log, service };
   }
 
@@ -75,7 +76,7 @@ describe('RecordsService.create', () => {
         return alone ? { record, event: { collection: 'posts', action: 'create', before: null, after: record } } : null;
       },
     } as unknown as RecordWriter;
-    const service = new RecordsService(fakeDataSource(log), registry, {} as RecordReader, writer, fakeEvents(log), new RuleCache());
+    const service = new RecordsService(fakeDataSource(log), {} as PooledSql, registry, {} as RecordReader, writer, fakeEvents(log), new RuleCache());
     // The transaction path itself is covered above and end to end; here it only has to be taken or not.
     jest.spyOn(service, 'transaction').mockImplementation(async () => {
       log.push('transaction');
@@ -130,7 +131,7 @@ describe('RecordsService reads after a schema change on another node', () => {
       return record;
     };
     const reader = { findVisible: read, list: async (...args: Parameters<typeof read>) => ({ items: [await read(...args)], limit: 1, nextCursor: null }) } as unknown as RecordReader;
-    const service = new RecordsService({} as DataSource, registry, reader, {} as RecordWriter, {} as EventBus, new RuleCache());
+    const service = new RecordsService({} as DataSource, {} as PooledSql, registry, reader, {} as RecordWriter, {} as EventBus, new RuleCache());
     return { service, planned, reloads };
   }
 

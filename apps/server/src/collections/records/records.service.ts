@@ -2,6 +2,7 @@ import type { BaseRecord, BatchMethod, Principal, RecordChangedEvent, RecordList
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { Errors } from '../../common/app-error.js';
+import { PooledSql } from '../../infra/database/pooled-sql.js';
 import { EventBus } from '../../infra/events/event-bus.port.js';
 import { type CollectionSchema, SYSTEM_COLUMNS } from '../schema/collection-schema.js';
 import { SchemaRegistry } from '../schema/schema-registry.js';
@@ -38,6 +39,8 @@ export interface Tx {
 export class RecordsService {
   constructor(
     private readonly ds: DataSource,
+    /** Reads and lone creates: one statement each, no transaction. */
+    private readonly sql: PooledSql,
     private readonly registry: SchemaRegistry,
     private readonly reader: RecordReader,
     private readonly writer: RecordWriter,
@@ -49,7 +52,7 @@ export class RecordsService {
    * The caller for one request. With `sources` (every rule and filter the request will judge), the
    * user's record is read only if one of them needs more of it than the principal carries.
    */
-  async scope(principal: Principal, db: Executor = this.ds, sources?: ReadonlyArray<string | null | undefined>): Promise<RequestScope> {
+  async scope(principal: Principal, db: Executor = this.sql, sources?: ReadonlyArray<string | null | undefined>): Promise<RequestScope> {
     const auth = sources && !this.rules.needsAuthRecord(sources) ? authValuesOf(principal) : await authValuesFor(principal, db);
     return new RequestScope(principal, auth);
   }
@@ -85,20 +88,20 @@ export class RecordsService {
 
   private async listOf(principal: Principal, schema: CollectionSchema, q: ListQuery, shape: ShapeOptions): Promise<RecordList> {
     // Expanded collections judge their own view rules with this scope: then the full record is read.
-    const scope = await this.scope(principal, this.ds, shape.expand?.length ? undefined : [schema.rules.list, q.filter]);
+    const scope = await this.scope(principal, this.sql, shape.expand?.length ? undefined : [schema.rules.list, q.filter]);
     checkFieldsParam(schema, shape.fields, scope.hidden);
-    const page = await this.reader.list(this.ds, scope, schema, q);
-    if (shape.expand?.length) await this.reader.expand(this.ds, scope, schema, page.items, shape.expand);
+    const page = await this.reader.list(this.sql, scope, schema, q);
+    if (shape.expand?.length) await this.reader.expand(this.sql, scope, schema, page.items, shape.expand);
     return { ...page, items: page.items.map((r) => this.shape(schema, r, scope, shape)) };
   }
 
   private async getOf(principal: Principal, schema: CollectionSchema, id: string, shape: ShapeOptions): Promise<{ record: BaseRecord; etag: string }> {
-    const scope = await this.scope(principal, this.ds, shape.expand?.length ? undefined : [schema.rules.view]);
+    const scope = await this.scope(principal, this.sql, shape.expand?.length ? undefined : [schema.rules.view]);
     checkFieldsParam(schema, shape.fields, scope.hidden);
-    const record = await this.reader.findVisible(this.ds, scope, schema, id, accessFor(principal, schema, 'view'));
+    const record = await this.reader.findVisible(this.sql, scope, schema, id, accessFor(principal, schema, 'view'));
     if (!record) throw Errors.notFound('record');
     const etag = etagOf(record);
-    if (shape.expand?.length) await this.reader.expand(this.ds, scope, schema, [record], shape.expand);
+    if (shape.expand?.length) await this.reader.expand(this.sql, scope, schema, [record], shape.expand);
     return { record: this.shape(schema, record, scope, shape), etag };
   }
 
@@ -165,10 +168,10 @@ export class RecordsService {
 
   /** A create that needs no transaction (see RecordWriter.createAlone): one INSERT, then its event. */
   private async createAlone(principal: Principal, schema: CollectionSchema, body: unknown): Promise<{ record: BaseRecord; etag: string } | null> {
-    const scope = await this.scope(principal, this.ds, [schema.rules.create]);
+    const scope = await this.scope(principal, this.sql, [schema.rules.create]);
     let result: WriteResult | null;
     try {
-      result = await this.writer.createAlone(this.ds, scope, schema, body);
+      result = await this.writer.createAlone(this.sql, scope, schema, body);
     } catch (e) {
       throw writeError(e, schema) ?? e;
     }
