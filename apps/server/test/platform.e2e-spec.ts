@@ -40,6 +40,20 @@ describe('health and docs', () => {
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/admin/auth', '/api/admin/keys', '/api/health/ready']));
   });
 
+  it('documents the record reads, which no controller answers, beside the record writes', async () => {
+    type Operation = { parameters: Array<{ name: string; in: string }> };
+    const { body } = await api<{ paths: Record<string, Record<string, Operation>> }>('GET', '/api/docs/openapi.json');
+    const page = body.paths['/api/collections/{collection}/records']!;
+    const one = body.paths['/api/collections/{collection}/records/{id}']!;
+    expect(Object.keys(page).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(one).sort()).toEqual(['delete', 'get', 'patch']);
+    const names = (op: Operation) => op.parameters.map((p) => `${p.in}:${p.name}`);
+    expect(names(page.get!).sort()).toEqual(
+      ['path:collection', ...['count', 'cursor', 'expand', 'fields', 'filter', 'limit', 'offset', 'sort'].map((n) => `query:${n}`)].sort(),
+    );
+    expect(names(one.get!)).toEqual(['path:collection', 'path:id', 'query:fields', 'query:expand', 'header:If-None-Match']);
+  });
+
   it('exposes Prometheus metrics with HTTP latency histograms', async () => {
     const res = await api('GET', '/metrics', { token: adminToken });
     expect(res.status).toBe(200);

@@ -239,6 +239,19 @@ describe('ETag and If-Match', () => {
     expect(errorOf(stale).code).toBe('conflict');
     expect((await k.truth(things.name, r.id)).body.score).toBe(2);
   });
+
+  it('answers If-None-Match with 304 while the record keeps its ETag, and with the record once it changed', async () => {
+    const r = await k.record(things.name, { title: 'Cached', score: 1 });
+    const etag = (await k.req('GET', path(r.id), k.asAdmin)).headers.get('etag')!;
+    const cached = await k.req('GET', path(r.id), k.asAdmin, undefined, { 'if-none-match': `"other", ${etag}` });
+    expect(cached.status).toBe(304);
+    expect(cached.text).toBe('');
+    expect(cached.headers.get('etag')).toBe(etag);
+    await k.req('PATCH', path(r.id), k.asAdmin, { score: 2 });
+    const changed = await k.req<BaseRecord>('GET', path(r.id), k.asAdmin, undefined, { 'if-none-match': etag });
+    expect(changed.status).toBe(200);
+    expect(changed.body.score).toBe(2);
+  });
 });
 
 describe('hidden fields', () => {

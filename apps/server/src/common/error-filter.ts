@@ -71,19 +71,22 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
-    const req = host.switchToHttp().getRequest<BasaltRequest>();
-    const res = host.switchToHttp().getResponse<FastifyReply>();
-    const { body, unexpected } = toErrorBody(exception);
-    if (unexpected) this.log.error({ err: exception, requestId: req.requestId }, 'unexpected error');
-    if (res.raw.headersSent) {
-      res.raw.destroy();
-      return;
-    }
-    if (body.code === 'rate_limited' && exception instanceof AppError && exception.details?.retryAfter) {
-      res.header('Retry-After', exception.details.retryAfter);
-    }
-    sendErrorEnvelope(res, req.requestId, body);
+    answerError(this.log, host.switchToHttp().getRequest<BasaltRequest>(), host.switchToHttp().getResponse<FastifyReply>(), exception);
   }
+}
+
+/** Answers anything thrown while serving a request (a Nest route or a Fastify one) with the envelope. */
+export function answerError(log: Logger, req: BasaltRequest, res: FastifyReply, exception: unknown): void {
+  const { body, unexpected } = toErrorBody(exception);
+  if (unexpected) log.error({ err: exception, requestId: req.requestId }, 'unexpected error');
+  if (res.raw.headersSent) {
+    res.raw.destroy();
+    return;
+  }
+  if (body.code === 'rate_limited' && exception instanceof AppError && exception.details?.retryAfter) {
+    res.header('Retry-After', exception.details.retryAfter);
+  }
+  sendErrorEnvelope(res, req.requestId, body);
 }
 
 export function sendErrorEnvelope(reply: FastifyReply, requestId: string, body: ErrorBody): void {

@@ -1,5 +1,8 @@
 import type { Principal } from '@basalt/contracts';
 import { Injectable } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Errors } from '../app-error.js';
+import { GUEST } from '../request-context.js';
 
 /** Turns a credential into a principal, or null when it is not one this resolver knows or accepts. */
 export type CredentialResolver = (credential: string) => Promise<Principal | null>;
@@ -19,6 +22,28 @@ export class CredentialResolvers {
 
   setApiKey(resolver: CredentialResolver): void {
     this.apiKeyResolver = resolver;
+  }
+
+  /**
+   * The caller a request's headers name: a bearer token or an API key, or the guest when there is
+   * neither. A credential that is present but bad is always 401, never silently treated as a guest.
+   */
+  async resolveRequest(headers: IncomingHttpHeaders): Promise<Principal> {
+    const { authorization, 'x-api-key': apiKey } = headers;
+    if (authorization !== undefined && apiKey !== undefined) throw Errors.unauthorized('send either Authorization or X-Api-Key, not both');
+    if (authorization !== undefined) {
+      const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization);
+      if (!match) throw Errors.unauthorized('malformed Authorization header: expected "Bearer <token>"');
+      const principal = await this.resolveBearer(match[1]!);
+      if (!principal) throw Errors.unauthorized('invalid or expired token');
+      return principal;
+    }
+    if (apiKey !== undefined) {
+      const principal = typeof apiKey === 'string' ? await this.resolveApiKey(apiKey) : null;
+      if (!principal) throw Errors.unauthorized('invalid, revoked or expired API key');
+      return principal;
+    }
+    return GUEST;
   }
 
   async resolveBearer(token: string): Promise<Principal | null> {

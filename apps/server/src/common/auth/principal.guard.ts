@@ -2,14 +2,11 @@ import type { Principal } from '@basalt/contracts';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Errors } from '../app-error.js';
-import { type BasaltRequest, GUEST } from '../request-context.js';
+import type { BasaltRequest } from '../request-context.js';
 import { ACCESS_KEY, type AccessRequirement, USER_ONLY_KEY } from './access.decorator.js';
 import { CredentialResolvers } from './credential-resolvers.js';
 
-/**
- * Runs on every route: resolves the caller once, then applies the route's access requirement.
- * A credential that is present but bad is always 401, never silently treated as a guest.
- */
+/** Runs on every Nest route: resolves the caller once, then applies the route's access requirement. */
 @Injectable()
 export class PrincipalGuard implements CanActivate {
   constructor(
@@ -19,7 +16,7 @@ export class PrincipalGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<BasaltRequest>();
-    const principal = req.principal ?? (await this.resolve(req));
+    const principal = req.principal ?? (await this.resolvers.resolveRequest(req.headers));
     req.principal = principal;
     const requirement = this.reflector.getAllAndOverride<AccessRequirement | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
     if (requirement) assertAllowed(principal, requirement);
@@ -28,25 +25,6 @@ export class PrincipalGuard implements CanActivate {
       if (principal.kind !== 'user') throw Errors.forbidden('this route is for signed-in users');
     }
     return true;
-  }
-
-  private async resolve(req: BasaltRequest): Promise<Principal> {
-    const authorization = req.headers.authorization;
-    const apiKey = req.headers['x-api-key'];
-    if (authorization !== undefined && apiKey !== undefined) throw Errors.unauthorized('send either Authorization or X-Api-Key, not both');
-    if (authorization !== undefined) {
-      const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization);
-      if (!match) throw Errors.unauthorized('malformed Authorization header: expected "Bearer <token>"');
-      const principal = await this.resolvers.resolveBearer(match[1]!);
-      if (!principal) throw Errors.unauthorized('invalid or expired token');
-      return principal;
-    }
-    if (apiKey !== undefined) {
-      const principal = typeof apiKey === 'string' ? await this.resolvers.resolveApiKey(apiKey) : null;
-      if (!principal) throw Errors.unauthorized('invalid, revoked or expired API key');
-      return principal;
-    }
-    return GUEST;
   }
 }
 
