@@ -20,12 +20,14 @@ export function signJwt(key: Buffer, claims: Omit<JwtClaims, 'iat' | 'iss'>, now
   return `${HEADER}.${body}.${sig}`;
 }
 
-/** Returns the claims, or null for anything malformed, forged, of another type or audience, or expired. */
+/**
+ * Returns the claims, or null for anything malformed, forged, of another type or audience, or expired.
+ * The claims are read before the signature is computed: a token meant for another verifier (a user
+ * token tried as an admin one first) is refused without an HMAC, and the payload is no secret.
+ */
 export function verifyJwt(key: Buffer, token: string, expect: { typ: string; aud: string }, now = Date.now()): JwtClaims | null {
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== HEADER) return null;
-  const expected = hmacSha256(key, `${parts[0]}.${parts[1]}`);
-  if (!safeEqual(expected, Buffer.from(parts[2]!, 'base64url'))) return null;
   let claims: JwtClaims;
   try {
     claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as JwtClaims;
@@ -35,5 +37,6 @@ export function verifyJwt(key: Buffer, token: string, expect: { typ: string; aud
   if (typeof claims !== 'object' || claims === null) return null;
   if (claims.typ !== expect.typ || claims.aud !== expect.aud || claims.iss !== JWT_ISSUER) return null;
   if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now || typeof claims.sub !== 'string') return null;
-  return claims;
+  const expected = hmacSha256(key, `${parts[0]}.${parts[1]}`);
+  return safeEqual(expected, Buffer.from(parts[2]!, 'base64url')) ? claims : null;
 }
