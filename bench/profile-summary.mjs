@@ -3,9 +3,17 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Self time per function (name + file:line), from the profile's samples and time deltas. */
-export function summariseProfile(file, top = 25) {
-  const profile = JSON.parse(readFileSync(file, 'utf8'));
+/** The monotonic clock V8 stamps profile samples with (µs): `process.hrtime` reads the same one in every process. */
+export const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * Self time per function (name + file:line), from the profile's samples and time deltas. With
+ * `windows` ([{ from, to }] in `monotonicUs()`), only the samples taken inside them count: the
+ * measured load, not the server's start-up and seeding.
+ */
+export function summariseProfile(file, top = 25, windows = null) {
+  const whole = JSON.parse(readFileSync(file, 'utf8'));
+  const profile = windows ? within(whole, windows) : whole;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
   let total = 0;
@@ -27,6 +35,21 @@ export function summariseProfile(file, top = 25) {
 }
 
 /** Self time grouped by node_modules package (or "basalt" / "node internals"), to see where the time goes at a glance. */
+/** The profile with only the samples stamped inside one of the windows (their deltas kept). */
+function within(profile, windows) {
+  const samples = [];
+  const timeDeltas = [];
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (windows.some((w) => at >= w.from && at <= w.to)) {
+      samples.push(id);
+      timeDeltas.push(profile.timeDeltas[i] ?? 0);
+    }
+  });
+  return { ...profile, samples, timeDeltas };
+}
+
 function byPackage(profile, byId, busy) {
   const sums = new Map();
   profile.samples.forEach((id, i) => {

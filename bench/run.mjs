@@ -5,7 +5,7 @@
 //
 // Environment: BENCH_DURATION (s per run, 10), BENCH_RUNS (3), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50),
 // BENCH_RECORDS (10000), BENCH_CASES (comma list of get,list,create,listRule,login,login200; all),
-// BENCH_EMBEDDED (0 to skip), BENCH_PROFILE (1: run scaled Basalt under --cpu-prof and summarise),
+// BENCH_EMBEDDED (0 to skip), BENCH_PROFILE (1: run scaled Basalt under --cpu-prof and summarise each case's measured runs),
 // BENCH_REALTIME (0 to skip the fan-out; BENCH_SUBSCRIBERS 1000, BENCH_SUBSCRIBER_PROCESSES 4, BENCH_WRITES 100, BENCH_WARMUP_WRITES 20),
 // BENCH_PUSH (0 to skip push; BENCH_PUSH_DEVICES 10000),
 // BENCH_OUT (results folder, bench/results), BENCH_LOG_LEVEL (Basalt's, info as in production),
@@ -20,7 +20,7 @@ import { summarise, table } from './lib/report.mjs';
 import { generateData, seedBasalt } from './lib/seed.mjs';
 import { api, startBasalt } from './lib/services.mjs';
 import { analyze, startFloor } from './floor/setup.mjs';
-import { summariseProfile } from './profile-summary.mjs';
+import { monotonicUs, summariseProfile } from './profile-summary.mjs';
 import { fanoutSummary, fanoutTable, runFanout } from './realtime/fanout.mjs';
 import { pushTable, runPush } from './push/throughput.mjs';
 
@@ -96,6 +96,8 @@ async function main() {
 
     const results = {};
     const raw = {};
+    /** case -> the times scaled Basalt was under measured load (the profile is summarised over these only). */
+    const measured = {};
     for (const name of opts.cases) {
       const def = CASES[name];
       const order = ['floor', 'basalt', ...(def.read && targets.embedded ? ['embedded'] : [])];
@@ -111,7 +113,9 @@ async function main() {
       for (let run = 1; run <= opts.runs; run++) {
         for (const t of order) {
           await settle(targets[t].pid);
+          const from = monotonicUs();
           const r = await runLoad({ ...specs[t], duration: opts.duration }, targets[t].pid);
+          if (t === 'basalt') (measured[name] ??= []).push({ from, to: monotonicUs() });
           raw[name][t].push(r);
           log(`${name} run ${run} ${t}: ${r.rps.toFixed(0)} req/s p50 ${r.p50} ms p99 ${r.p99} ms cpu ${r.cpuPer1000?.toFixed(3)} s/1000 non2xx ${r.non2xx}`);
         }
@@ -145,7 +149,9 @@ async function main() {
       // The scaled server was stopped above; its profile was written as it exited.
       const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
       if (!file) throw new Error(`no .cpuprofile in ${profileDir}`);
-      console.log('\nTop self time in the server (scaled, whole run):\n' + summariseProfile(join(profileDir, file), 25));
+      for (const [name, windows] of Object.entries(measured)) {
+        console.log(`\nTop self time in scaled Basalt, ${name} (measured runs only):\n` + summariseProfile(join(profileDir, file), 25, windows));
+      }
     }
     log('results in', runDir);
   } finally {
