@@ -40,7 +40,7 @@ describe('health and docs', () => {
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/admin/auth', '/api/admin/keys', '/api/health/ready']));
   });
 
-  it('documents the record reads, which no controller answers, beside the record writes', async () => {
+  it('documents the records routes, which no controller answers, with their parameters', async () => {
     type Operation = { parameters: Array<{ name: string; in: string }> };
     const { body } = await api<{ paths: Record<string, Record<string, Operation>> }>('GET', '/api/docs/openapi.json');
     const page = body.paths['/api/collections/{collection}/records']!;
@@ -52,6 +52,8 @@ describe('health and docs', () => {
       ['path:collection', ...['count', 'cursor', 'expand', 'fields', 'filter', 'limit', 'offset', 'sort'].map((n) => `query:${n}`)].sort(),
     );
     expect(names(one.get!)).toEqual(['path:collection', 'path:id', 'query:fields', 'query:expand', 'header:If-None-Match']);
+    for (const write of [one.patch!, one.delete!]) expect(names(write)).toEqual(['path:collection', 'path:id', 'header:If-Match']);
+    expect(names(page.post!)).toEqual(['path:collection']);
   });
 
   it('exposes Prometheus metrics with HTTP latency histograms', async () => {

@@ -116,6 +116,18 @@ describe('creating and reading records', () => {
 
 describe('validation', () => {
   const friendly = { title: 'Valid' };
+
+  it('answers a malformed or oversized body in the error envelope, with the request id', async () => {
+    for (const method of ['POST', 'PATCH']) {
+      const url = method === 'POST' ? path() : path((await k.record(things.name, friendly)).id);
+      const malformed = await k.api(method, url, { token: k.admin, rawBody: '{"title": ' });
+      expect(errorOf(malformed)).toMatchObject({ status: 400, code: 'validation_failed', message: 'request body is not valid JSON' });
+      expect(errorOf(malformed).requestId).toBe(malformed.headers.get('x-request-id'));
+      const oversized = await k.api(method, url, { token: k.admin, rawBody: JSON.stringify({ title: 'x'.repeat(2 * 1024 * 1024) }) });
+      expect(oversized.status).toBe(413);
+      expect(errorOf(oversized).code).toBe('payload_too_large');
+    }
+  });
   /** Sent on create, and (except a missing required field, which a partial update may leave out) on update. */
   it.each<[string, Record<string, unknown>, string]>([
     ['a missing required field', { score: 1 }, 'title'],

@@ -6,7 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppModule } from '../app.module.js';
-import { documentRecordReads } from '../collections/records/record-reads.openapi.js';
+import { documentRecordRoutes } from '../collections/records/record-routes.openapi.js';
 import { ErrorFilter } from '../common/error-filter.js';
 import { installRequestContext } from '../common/http/request-context.hook.js';
 import { RequestObservers } from '../common/http/request-observers.js';
@@ -39,7 +39,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<NestFastifyAp
     app,
     new DocumentBuilder().setTitle('Basalt API').setVersion('1').addBearerAuth().addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }).build(),
   );
-  documentRecordReads(doc);
+  documentRecordRoutes(doc);
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs/openapi.json', useGlobalPrefix: false });
   return app;
 }

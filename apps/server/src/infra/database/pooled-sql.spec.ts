@@ -10,8 +10,8 @@ describe('PooledSql', () => {
     db = await openTestDatabase();
     sql = new PooledSql(db.ds);
     await db.query('CREATE TABLE app.pooled (id int PRIMARY KEY, name text NOT NULL)');
-  });
-  afterAll(() => db.close());
+  }, 60_000);
+  afterAll(() => db?.close());
 
   it('answers rows as DataSource.query does, for reads and for writes that return rows', async () => {
     expect(await sql.query('INSERT INTO app.pooled VALUES ($1, $2), ($3, $4) RETURNING id', [1, 'a', 2, 'b'])).toEqual([{ id: 1 }, { id: 2 }]);
