@@ -43,18 +43,25 @@ export class RequestLogWriter implements OnModuleInit, OnApplicationShutdown {
   async flush(): Promise<void> {
     while (this.pending.length) {
       const batch = this.pending.splice(0, MAX_BATCH);
-      // One array per column: a short statement Postgres parses the same way every time, not a
-      // VALUES list of 1 600 parameters (the log writes a row per request: thousands per second).
-      const columns: unknown[][] = [[], [], [], [], [], [], [], []];
-      for (const r of batch) {
-        const row = [uuidv7(), r.method, r.path.slice(0, 2000), r.status, r.durationMs, r.principal, r.ip, r.requestId];
-        for (let c = 0; c < row.length; c++) columns[c]!.push(row[c]);
-      }
+      // The batch as one JSON text: a short statement Postgres parses the same way every time (not a
+      // VALUES list of 1 600 parameters), and one native JSON.stringify instead of eight text arrays
+      // pg would escape element by element (~1 % of a record read's CPU at thousands of rows per second).
+      const rows = batch.map((r) => ({
+        id: uuidv7(),
+        method: r.method,
+        path: r.path.slice(0, 2000),
+        status: r.status,
+        duration_ms: r.durationMs,
+        principal: r.principal,
+        ip: r.ip,
+        request_id: r.requestId,
+      }));
       await this.ds
         .query(
           `INSERT INTO basalt.request_logs (id, method, path, status, duration_ms, principal, ip, request_id)
-           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::float8[], $6::text[], $7::text[], $8::text[])`,
-          columns,
+           SELECT id, method, path, status, duration_ms, principal, ip, request_id FROM json_to_recordset($1::json)
+             AS r(id uuid, method text, path text, status int, duration_ms float8, principal text, ip text, request_id text)`,
+          [JSON.stringify(rows)],
         )
         .catch((err) => this.log.warn({ err, dropped: batch.length }, 'could not write request log'));
     }
