@@ -83,8 +83,12 @@ function queryParameters(dto: new () => object): ParameterObject[] {
   return names.map((key) => {
     const name = key.replace(/^:/, '');
     const { type, description, example, minimum, maximum, default: byDefault } = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, dto.prototype, name) as DeclaredProperty;
-    const schema: SchemaObject = { type: type === Number ? 'integer' : type === Boolean ? 'boolean' : 'string', minimum, maximum, default: byDefault };
-    for (const k of Object.keys(schema) as Array<keyof SchemaObject>) if (schema[k] === undefined) delete schema[k];
+    const schema: SchemaObject = {
+      type: type === Number ? 'integer' : type === Boolean ? 'boolean' : 'string',
+      ...(minimum !== undefined && { minimum }),
+      ...(maximum !== undefined && { maximum }),
+      ...(byDefault !== undefined && { default: byDefault }),
+    };
     return { name, in: 'query', required: false, ...(description && { description }), ...(example !== undefined && { example }), schema };
   });
 }
