@@ -1,4 +1,4 @@
-import { EachPacketText, packEach, unpackItem } from './each-packets.js';
+import { EachPacketText, eachHasBinary, hasBinary, packEach, unpackItem } from './each-packets.js';
 
 const record = { id: 'r1', title: 'hello "world"', tags: ['a', 'b'], at: '2026-11-21T00:00:00.000Z' };
 const hiddenRecord = { id: 'r1', title: 'hello "world"' };
@@ -37,6 +37,21 @@ describe('packEach', () => {
     ]);
     expect(data.shared).toEqual([]);
     expect(data.items.map((item) => unpackItem(data, item))).toEqual(['text', [record], { n: 1, s: 'x' }, when, null]);
+  });
+});
+
+describe('eachHasBinary', () => {
+  it('answers as hasBinary over the whole data, wherever the binary part sits', () => {
+    const bytes = Buffer.from('x');
+    const cases = [
+      emits,
+      [...emits, { room: 's4', payload: { subscriptionId: 'sub-4', record: { ...record, file: bytes } } }],
+      [...emits, { room: 's5', payload: bytes }],
+      [...emits, { room: 's6', payload: [1, { deep: new Uint8Array(2) }] }],
+      [{ room: 's7', payload: { n: 1, s: 'x' } }],
+    ];
+    expect(cases.map((c) => eachHasBinary(packEach('change', c)))).toEqual([false, true, true, true, false]);
+    expect(cases.map((c) => hasBinary(packEach('change', c)))).toEqual([false, true, true, true, false]);
   });
 });
 

@@ -109,6 +109,23 @@ function valueJson(value: unknown): string | undefined {
   }
 }
 
+/** Whether a value holds binary parts (Buffers, typed arrays), which JSON would not keep. */
+export function hasBinary(value: unknown): boolean {
+  if (!value || typeof value !== 'object') return false;
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return true;
+  if (Array.isArray(value)) return value.some(hasBinary);
+  for (const key in value) if (hasBinary((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
+/**
+ * `hasBinary(data)` without walking every packet: a packed payload's values other than its refs
+ * are not objects, so only the shared values and the payloads packed as they were need a look.
+ */
+export function eachHasBinary(data: EachData): boolean {
+  return data.shared.some(hasBinary) || data.items.some(([, payload, refs]) => !refs && hasBinary(payload));
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);

@@ -10,7 +10,7 @@ import {
   type Session,
 } from 'socket.io-adapter';
 import type { Namespace } from 'socket.io';
-import { EachPacketText, type EachData, packEach, unpackItem } from './each-packets.js';
+import { EachPacketText, type EachData, eachHasBinary, hasBinary, packEach, unpackItem } from './each-packets.js';
 import type { RoomEmit } from './realtime-adapter.port.js';
 
 /**
@@ -168,7 +168,7 @@ export class RedisStreamsAdapter extends ClusterAdapterWithHeartbeat {
    * adapter's broadcast writes them, but each shared value is serialized once for all of them.
    */
   private sendEach(data: EachData, id: string): void {
-    const text = encodesAsText(this.nsp.server.encoder) && !hasBinary(data) ? new EachPacketText(data, this.nsp.name) : null;
+    const text = encodesAsText(this.nsp.server.encoder) && !eachHasBinary(data) ? new EachPacketText(data, this.nsp.name) : null;
     data.items.forEach((item, index) => {
       const sids = this.rooms.get(item[0]);
       if (!sids) return;
@@ -221,7 +221,10 @@ function includes(rooms: ReadonlySet<string>, opts: { rooms: string[]; except: s
 function toFields(message: ClusterMessage): string[] {
   const fields = ['uid', message.uid, 'nsp', message.nsp, 'type', String(message.type)];
   const data = (message as { data?: unknown }).data;
-  if (data !== undefined) fields.push('data', hasBinary(data) ? Buffer.from(encode(data)).toString('base64') : JSON.stringify(data));
+  if (data !== undefined) {
+    const binary = message.type === (EACH as MessageType) ? eachHasBinary(data as EachData) : hasBinary(data);
+    fields.push('data', binary ? Buffer.from(encode(data)).toString('base64') : JSON.stringify(data));
+  }
   return fields;
 }
 
@@ -235,14 +238,6 @@ function fromStored(stored: StoredMessage): ReadMessage {
   const message = { uid: stored.uid, nsp: stored.nsp, type: Number(stored.type) } as ReadMessage;
   if (stored.data !== undefined) message.data = stored.data.startsWith('{') ? JSON.parse(stored.data) : decode(Buffer.from(stored.data, 'base64'));
   return message;
-}
-
-function hasBinary(value: unknown): boolean {
-  if (!value || typeof value !== 'object') return false;
-  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return true;
-  if (Array.isArray(value)) return value.some(hasBinary);
-  for (const key in value) if (hasBinary((value as Record<string, unknown>)[key])) return true;
-  return false;
 }
 
 /**
