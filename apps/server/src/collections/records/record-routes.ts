@@ -1,4 +1,4 @@
-import type { BaseRecord, Principal, RecordList } from '@basalt/contracts';
+import type { BaseRecord, RecordList } from '@basalt/contracts';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -53,7 +53,7 @@ export class RecordRoutes implements OnModuleInit {
   }
 
   private async list(req: RecordRequest): Promise<RecordList> {
-    const principal = await this.principalOf(req);
+    const principal = await this.resolvers.principalOf(req);
     const q = (await this.validation.transform(req.query, { type: 'query', metatype: ListRecordsQueryDto })) as ListRecordsQueryDto;
     if (q.offset !== undefined && q.cursor !== undefined) throw Errors.validation({ cursor: 'offset and cursor cannot be used together' });
     const { fields, expand, ...query } = q;
@@ -61,7 +61,7 @@ export class RecordRoutes implements OnModuleInit {
   }
 
   private async get(req: RecordRequest, reply: FastifyReply): Promise<BaseRecord | FastifyReply> {
-    const principal = await this.principalOf(req);
+    const principal = await this.resolvers.principalOf(req);
     const id = await this.idOf(req);
     const shape = (await this.validation.transform(req.query, { type: 'query', metatype: RecordShapeQueryDto })) as RecordShapeQueryDto;
     const { record, etag } = await this.records.get(principal, req.params.collection, id, shape);
@@ -72,27 +72,22 @@ export class RecordRoutes implements OnModuleInit {
   }
 
   private async create(req: RecordRequest, reply: FastifyReply): Promise<BaseRecord> {
-    const { record, etag } = await this.records.create(await this.principalOf(req), req.params.collection, req.body);
+    const { record, etag } = await this.records.create(await this.resolvers.principalOf(req), req.params.collection, req.body);
     void reply.code(201).header('ETag', etag);
     return record;
   }
 
   private async update(req: RecordRequest, reply: FastifyReply): Promise<BaseRecord> {
-    const principal = await this.principalOf(req);
+    const principal = await this.resolvers.principalOf(req);
     const { record, etag } = await this.records.update(principal, req.params.collection, await this.idOf(req), req.body, req.headers['if-match']);
     void reply.header('ETag', etag);
     return record;
   }
 
   private async delete(req: RecordRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const principal = await this.principalOf(req);
+    const principal = await this.resolvers.principalOf(req);
     await this.records.delete(principal, req.params.collection, await this.idOf(req), req.headers['if-match']);
     return reply.code(204).send();
-  }
-
-  /** As the PrincipalGuard does: kept on the request, where the request log reads it. */
-  private async principalOf(req: RecordRequest): Promise<Principal> {
-    return (req.principal ??= await this.resolvers.resolveRequest(req.headers));
   }
 
   private async idOf(req: RecordRequest): Promise<string> {

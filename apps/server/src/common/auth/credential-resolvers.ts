@@ -2,7 +2,7 @@ import type { Principal } from '@basalt/contracts';
 import { Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Errors } from '../app-error.js';
-import { GUEST } from '../request-context.js';
+import { type BasaltRequest, GUEST } from '../request-context.js';
 
 /** Turns a credential into a principal, or null when it is not one this resolver knows or accepts. */
 export type CredentialResolver = (credential: string) => Promise<Principal | null>;
@@ -22,6 +22,14 @@ export class CredentialResolvers {
 
   setApiKey(resolver: CredentialResolver): void {
     this.apiKeyResolver = resolver;
+  }
+
+  /**
+   * The request's caller, resolved once and kept on the request, where later hooks (the request
+   * log) read it: what the guard of Nest routes and the records' Fastify routes both start with.
+   */
+  async principalOf(req: Pick<BasaltRequest, 'principal' | 'headers'>): Promise<Principal> {
+    return (req.principal ??= await this.resolveRequest(req.headers));
   }
 
   /**

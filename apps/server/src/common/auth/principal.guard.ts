@@ -16,8 +16,7 @@ export class PrincipalGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<BasaltRequest>();
-    const principal = req.principal ?? (await this.resolvers.resolveRequest(req.headers));
-    req.principal = principal;
+    const principal = await this.resolvers.principalOf(req);
     const requirement = this.reflector.getAllAndOverride<AccessRequirement | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
     if (requirement) assertAllowed(principal, requirement);
     if (this.reflector.getAllAndOverride<boolean | undefined>(USER_ONLY_KEY, [context.getHandler(), context.getClass()])) {
