@@ -62,7 +62,7 @@ export function eventBusContract(makeBus: () => Promise<EventBus>): void {
     await eventually(() => expect(calls).toBe(1));
   });
 
-  it('JSON round-trips the payload: handlers get a copy, a Date arrives as a string', async () => {
+  it('JSON round-trips the payload: handlers share one frozen copy, a Date arrives as a string', async () => {
     const bus = await open();
     const at = new Date('2030-01-02T03:04:05.678Z');
     // The payload types only allow JSON; the cast shows what happens to a value that is not.
@@ -77,7 +77,11 @@ export function eventBusContract(makeBus: () => Promise<EventBus>): void {
     await eventually(() => expect(received).toHaveLength(2));
     expect(received[0]).toEqual({ keys: ['a'], at: '2030-01-02T03:04:05.678Z' });
     expect(received[0]).not.toBe(payload);
-    expect(received[0]).not.toBe(received[1]);
+    // Parsed once for both handlers, and frozen all the way down, so neither can change what the other sees.
+    expect(received[1]).toBe(received[0]);
+    const shared = received[0] as { keys: string[] };
+    expect(Object.isFrozen(shared) && Object.isFrozen(shared.keys)).toBe(true);
+    expect(() => shared.keys.push('b')).toThrow(TypeError);
   });
 
   it('stops delivering to a handler once it is unsubscribed', async () => {

@@ -1,5 +1,5 @@
 import type { EventName, EventPayload } from '@basalt/contracts';
-import { EventBus, type EventHandler, type EventHandlerErrorListener } from './event-bus.port.js';
+import { EventBus, type EventHandler, type EventHandlerErrorListener, sharedPayload } from './event-bus.port.js';
 
 export interface MemoryEventBusOptions {
   /** Told about every handler that throws or rejects; defaults to console.error. */
@@ -29,12 +29,14 @@ export class MemoryEventBus extends EventBus {
     const json = JSON.stringify(payload);
     const handlers = this.handlers.get(name);
     if (!handlers) return;
-    for (const handler of [...handlers]) {
-      setImmediate(() => {
-        // Unsubscribed between publish and delivery: like Redis, the message is not seen.
-        if (this.handlers.get(name)?.has(handler)) void this.deliver(name, handler, json);
-      });
-    }
+    const subscribed = [...handlers];
+    setImmediate(() => {
+      // Unsubscribed between publish and delivery: like Redis, the message is not seen.
+      const current = subscribed.filter((handler) => this.handlers.get(name)?.has(handler));
+      if (current.length === 0) return;
+      const payload = sharedPayload(json);
+      for (const handler of current) void this.deliver(name, handler, payload);
+    });
   }
 
   override subscribe<N extends EventName>(name: N, handler: EventHandler<N>): () => void {
@@ -61,9 +63,9 @@ export class MemoryEventBus extends EventBus {
     this.handlers.clear();
   }
 
-  private async deliver(name: EventName, handler: AnyHandler, json: string): Promise<void> {
+  private async deliver(name: EventName, handler: AnyHandler, payload: unknown): Promise<void> {
     try {
-      await handler(JSON.parse(json));
+      await handler(payload);
     } catch (err) {
       try {
         this.onError(err, name);

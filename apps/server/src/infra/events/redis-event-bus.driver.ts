@@ -1,6 +1,6 @@
 import type { EventName, EventPayload } from '@basalt/contracts';
 import { Redis } from 'ioredis';
-import { EventBus, type EventHandler, type EventHandlerErrorListener } from './event-bus.port.js';
+import { EventBus, type EventHandler, type EventHandlerErrorListener, sharedPayload } from './event-bus.port.js';
 
 export interface RedisEventBusOptions {
   url: string;
@@ -73,7 +73,10 @@ export class RedisEventBus extends EventBus {
   override async publish<N extends EventName>(name: N, payload: EventPayload<N>): Promise<void> {
     this.assertOpen();
     const message = JSON.stringify(payload);
-    await this.withTimeout(Promise.all([this.subscriptionsSettled(), this.whenReady(this.publisher)]));
+    // Waiting costs a timer and a few promises per event: only when there is something to wait for.
+    if (this.pendingSubscriptions.size > 0 || this.publisher.status !== 'ready') {
+      await this.withTimeout(Promise.all([this.subscriptionsSettled(), this.whenReady(this.publisher)]));
+    }
     await this.publisher.publish(this.channel(name), message);
   }
 
@@ -126,19 +129,30 @@ export class RedisEventBus extends EventBus {
     const name = channel.slice(this.channelPrefix.length) as EventName;
     const set = this.handlers.get(name);
     if (!set) return;
-    for (const handler of [...set]) void this.deliver(name, handler, message);
+    let payload: unknown;
+    try {
+      payload = sharedPayload(message);
+    } catch (err) {
+      // Not JSON (another client published on our channel): no handler can be given it.
+      this.report(err, name);
+      return;
+    }
+    for (const handler of [...set]) void this.deliver(name, handler, payload);
   }
 
-  private async deliver(name: EventName, handler: AnyHandler, message: string): Promise<void> {
+  private async deliver(name: EventName, handler: AnyHandler, payload: unknown): Promise<void> {
     try {
-      // Parsed per handler: handlers never share an object.
-      await handler(JSON.parse(message));
+      await handler(payload);
     } catch (err) {
-      try {
-        this.onError(err, name);
-      } catch {
-        // A failing logger must not turn into an unhandled rejection.
-      }
+      this.report(err, name);
+    }
+  }
+
+  private report(err: unknown, name: EventName): void {
+    try {
+      this.onError(err, name);
+    } catch {
+      // A failing logger must not turn into an unhandled rejection.
     }
   }
 
