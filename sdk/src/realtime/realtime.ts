@@ -48,6 +48,10 @@ export class Realtime {
   private readonly byServerId = new Map<string, LiveSubscription>();
   private readonly channels = new Map<string, ChannelClient>();
   private readonly resyncListeners = new Set<() => void>();
+  /** The user token the last handshake carried (undefined: it carried none). */
+  private handshakeToken?: string;
+  /** A token change (new token, or null: signed out) that came while a handshake was under way. */
+  private missedToken?: string | null;
 
   constructor(
     private readonly url: string,
@@ -61,9 +65,22 @@ export class Realtime {
     const socket = io(this.url, {
       path: REALTIME_PATH,
       transports: ['websocket'],
-      auth: (cb) => void this.credentials().then(cb, () => cb({})),
+      auth: (cb) => {
+        // The credentials are read now: a change from here to 'connect' is handed over once connected.
+        this.missedToken = undefined;
+        void this.credentials().then(
+          (auth) => {
+            this.handshakeToken = 'token' in auth ? auth.token : undefined;
+            cb(auth);
+          },
+          () => cb({}),
+        );
+      },
     });
-    socket.on('connect', () => void this.restore(socket));
+    socket.on('connect', () => {
+      this.catchUpToken(socket);
+      void this.restore(socket);
+    });
     // A refusal at the handshake (e.g. an expired token) or a disconnect by the server (token expired or
     // revoked on a live socket) stops Socket.IO's own retries: renew the credentials and connect again.
     const reconnect = () => setTimeout(() => void this.onAuthFailure().finally(() => this.socket === socket && !socket.connected && socket.connect()), 1000);
@@ -148,7 +165,20 @@ export class Realtime {
   /** Hands a new access token to the live socket (called by the SDK after each refresh). */
   swapToken(token: string | null): void {
     const socket = this.socket;
-    if (!socket?.connected) return;
+    if (!socket) return;
+    if (socket.connected) this.handOver(socket, token);
+    // Mid-handshake, the socket may be authenticating with the token before this one.
+    else this.missedToken = token;
+  }
+
+  /** A token that changed while the socket was connecting, unless the handshake already carried it. */
+  private catchUpToken(socket: Socket): void {
+    const token = this.missedToken;
+    this.missedToken = undefined;
+    if (token !== undefined && token !== (this.handshakeToken ?? null)) this.handOver(socket, token);
+  }
+
+  private handOver(socket: Socket, token: string | null): void {
     if (token) socket.emit('auth', { token });
     else {
       // Signed out: start over as a guest so nothing keeps the old user's rights.
