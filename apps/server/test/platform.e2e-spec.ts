@@ -151,9 +151,10 @@ describe('API keys', () => {
   });
 
   it('answers an expired key with 401', async () => {
-    const key = await createKey(['records:read'], { expiresAt: new Date(Date.now() + 1500).toISOString() });
+    const expiresAt = Date.now() + 3000;
+    const key = await createKey(['records:read'], { expiresAt: new Date(expiresAt).toISOString() });
     expect((await api('GET', '/api/health', { apiKey: key.key })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 1800));
+    await new Promise((r) => setTimeout(r, Math.max(0, expiresAt + 300 - Date.now())));
     expect((await api('GET', '/api/health', { apiKey: key.key })).status).toBe(401);
   });
 

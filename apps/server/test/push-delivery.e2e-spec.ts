@@ -2,6 +2,10 @@ import type { PushDelivery, PushMessage, PushPage } from '@basalt/contracts';
 import { eventually } from '@basalt/testkit';
 import { PLATFORMS, PushKit } from './support/push-kit.js';
 
+function sleepUntil(epochMs: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.max(0, epochMs - Date.now())));
+}
+
 const notification = { title: 'Hello', body: 'From Basalt' };
 
 describe('push delivery through FCM, APNs and Web Push', () => {
@@ -133,7 +137,8 @@ describe('push delivery through FCM, APNs and Web Push', () => {
     const d = await kit.register('webpush');
     const sendAt = new Date(Date.now() + 4000).toISOString();
     const sent = await kit.send({ target: { devices: [d.id] }, notification, sendAt });
-    await new Promise((r) => setTimeout(r, 2000));
+    // Looked at a second before its time, however long the send took on a loaded machine.
+    await sleepUntil(Date.parse(sendAt) - 1000);
     expect(kit.deliveries(d)).toBe(0);
     expect((await kit.message(sent.id)).status).toBe('queued');
     const done = await kit.finished(sent.id, 30_000);
@@ -145,13 +150,14 @@ describe('push delivery through FCM, APNs and Web Push', () => {
 
   it('cancels a scheduled message, which is then never sent; a finished one cannot be cancelled', async () => {
     const d = await kit.register('fcm');
-    const sent = await kit.send({ target: { devices: [d.id] }, notification, sendAt: new Date(Date.now() + 2500).toISOString() });
+    const sendAt = new Date(Date.now() + 4000).toISOString();
+    const sent = await kit.send({ target: { devices: [d.id] }, notification, sendAt });
     const cancelled = await kit.req<PushMessage>('DELETE', `/api/push/messages/${sent.id}`, kit.admin);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
     // Cancelling again is harmless.
     expect((await kit.req('DELETE', `/api/push/messages/${sent.id}`, kit.admin)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 5000));
+    await sleepUntil(Date.parse(sendAt) + 2500);
     expect(kit.deliveries(d)).toBe(0);
     expect((await kit.message(sent.id)).status).toBe('cancelled');
 
