@@ -4,7 +4,7 @@ import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createTestDatabase, freePort } from '../lib/services.mjs';
+import { createTestDatabase, freePort, SERVER_NODE_FLAGS } from '../lib/services.mjs';
 import { FLOOR_DDL } from './schema.mjs';
 import { hashPassword } from './password.mjs';
 
@@ -60,7 +60,7 @@ export async function startRealtimeFloor({ notes }) {
 
 /** A floor server as its own process (so its CPU is measured like Basalt's), ready once it says so; stop() also drops its database. */
 async function serve(script, args, port, db) {
-  const child = fork(script, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(script, args, { execArgv: SERVER_NODE_FLAGS, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise((resolve, reject) => {
     child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`floor server ${script} exited with ${code}`)));

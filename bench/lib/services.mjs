@@ -85,11 +85,18 @@ export async function startBasalt({ drivers, logDir, logLevel = 'info', nodeArgs
   };
 }
 
+/**
+ * The Node flags the server runs with in production: the Dockerfile's NODE_OPTIONS and `npm start`
+ * (a young generation of 2 x 32 MB; docs/benchmarks.md, change 41). The floor gets them too, so a
+ * ratio compares code, not runtime settings.
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 /** One `basalt serve` process on a free port, healthy; `stop()` sends SIGTERM and waits for its exit. */
 async function spawnServe(env, logFile, nodeArgs) {
   const port = await freePort();
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...nodeArgs, serverEntry(), 'serve'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, serverEntry(), 'serve'], {
     env: { ...env, BASALT_PORT: String(port), BASALT_HOST: '127.0.0.1' },
     stdio: ['ignore', fd, fd],
   });
