@@ -73,7 +73,10 @@ export class Realtime {
             this.handshakeToken = 'token' in auth ? auth.token : undefined;
             cb(auth);
           },
-          () => cb({}),
+          () => {
+            this.handshakeToken = undefined;
+            cb({});
+          },
         );
       },
     });
