@@ -1,6 +1,13 @@
 export type ProcessRole = 'api' | 'worker' | 'all';
 
-export type DatabaseConfig = { driver: 'pglite'; dir: string } | { driver: 'postgres'; url: string };
+export type DatabaseConfig = ({ driver: 'pglite'; dir: string } | { driver: 'postgres'; url: string }) & {
+  /**
+   * Named prepared statements each connection keeps for single-statement reads and writes; 0 sends
+   * every statement unnamed (for a pooler that cannot carry them, e.g. PgBouncer before 1.21 in
+   * transaction mode).
+   */
+  statementCache: number;
+};
 
 export type BlobConfig =
   | { driver: 'fs'; root: string }

@@ -35,10 +35,12 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
   if (!isHttpUrl(publicUrl)) fail('BASALT_PUBLIC_URL', 'must be an http(s) URL');
 
   const databaseUrl = get('BASALT_DATABASE_URL');
-  let db: DatabaseConfig = { driver: 'pglite', dir: join(dataDir, 'db') };
+  const statementCache = Number(get('BASALT_DATABASE_STATEMENT_CACHE') ?? 256);
+  if (!Number.isInteger(statementCache) || statementCache < 0) fail('BASALT_DATABASE_STATEMENT_CACHE', 'must be a whole number of statements per connection (0 turns prepared statements off)');
+  let db: DatabaseConfig = { driver: 'pglite', dir: join(dataDir, 'db'), statementCache };
   if (databaseUrl) {
     if (!/^postgres(ql)?:\/\//.test(databaseUrl) || !isUrl(databaseUrl)) fail('BASALT_DATABASE_URL', 'must be a postgres:// URL');
-    db = { driver: 'postgres', url: databaseUrl };
+    db = { driver: 'postgres', url: databaseUrl, statementCache };
   }
 
   const redisUrl = get('BASALT_REDIS_URL');

@@ -76,7 +76,7 @@ export class InfraModule {
           provide: DataSource,
           useFactory: () => new DataSource({ ...db, entities: [], migrations: [] } as DataSourceOptions).initialize(),
         },
-        { provide: PooledSql, inject: [DataSource], useFactory: (ds: DataSource) => new PooledSql(ds) },
+        { provide: PooledSql, inject: [DataSource], useFactory: (ds: DataSource) => new PooledSql(ds, config.db.statementCache) },
         {
           provide: JobQueue,
           inject: [DataSource],

@@ -38,7 +38,9 @@ export class PgliteServer extends DatabaseServer {
       username: 'postgres',
       database: 'postgres',
       poolSize: 1,
-      extra: { max: 1 },
+      // The in-process connection costs nothing to keep, and a new one would find the session's
+      // prepared statements made by its predecessor (PGlite is one session for every connection).
+      extra: { max: 1, idleTimeoutMillis: 0 },
     };
   }
 
