@@ -1,14 +1,12 @@
-import type { BaseRecord, RecordAction, RecordChangedEvent } from '@basalt/contracts';
+import type { BaseRecord, RecordChangedEvent } from '@basalt/contracts';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Errors } from '../common/app-error.js';
 import { LOGGER } from '../common/logger.js';
-import type { RelatedRecords } from '../collections/query/memory-filter.js';
-import { present } from '../collections/records/record-mapper.js';
-import type { CollectionSchema } from '../collections/schema/collection-schema.js';
 import { SchemaRegistry } from '../collections/schema/schema-registry.js';
 import { EventBus } from '../infra/events/event-bus.port.js';
+import { ChangeJudging, NOTHING_RELATED, type Related } from './change-judging.js';
 import { errorBodyOf } from './realtime.errors.js';
 import { type ChangeDelivery, RealtimeHub } from './realtime-hub.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
@@ -16,14 +14,6 @@ import { RelatedRecordsLoader } from './related-records.js';
 import type { SocketSession } from './socket-session.js';
 import type { Subscription } from './subscription.js';
 import { SubscriptionsService } from './subscriptions.service.js';
-
-interface Related {
-  before: RelatedRecords;
-  after: RelatedRecords;
-}
-
-const NONE: RelatedRecords = () => null;
-const NOTHING_RELATED: Related = { before: NONE, after: NONE };
 
 /**
  * Turns EventBus events into what each local socket may see. Every node receives every event and
@@ -97,15 +87,8 @@ export class ChangeDispatcher implements OnModuleInit, OnModuleDestroy {
     if (!schema) return;
     if (schema.kind === 'auth' && event.after) this.refreshAuthValues(event.after);
     const loader = new RelatedRecordsLoader(this.ds, this.registry, schema);
-    const now = new Date();
+    const judging = new ChangeJudging(event, schema, this.registry);
     const deliveries: ChangeDelivery[] = [];
-    // The record as sent depends only on whether the session sees hidden fields: present it once each way.
-    const presented = new Map<boolean, BaseRecord>();
-    const presentTo = (hidden: boolean): BaseRecord => {
-      let record = presented.get(hidden);
-      if (!record) presented.set(hidden, (record = present(schema, event.after!, { hidden })));
-      return record;
-    };
     for (const session of [...this.hub.all()]) {
       if (session.resuming) continue;
       for (const sub of [...session.subscriptions.values()]) {
@@ -121,7 +104,7 @@ export class ChangeDispatcher implements OnModuleInit, OnModuleDestroy {
         try {
           // Most subscriptions follow no relation: they are judged without waiting on anything.
           const seen = sub.relations.length ? await this.load(event, sub, loader) : NOTHING_RELATED;
-          const delivery = this.judge(event, schema, session, sub, now, seen, presentTo);
+          const delivery = judging.delivery(session, sub, seen);
           if (delivery) deliveries.push(delivery);
         } catch (err) {
           // Only this subscription misses this event; the others and the next events are unaffected.
@@ -139,27 +122,6 @@ export class ChangeDispatcher implements OnModuleInit, OnModuleDestroy {
       before: event.action !== 'create' ? await loader.load(event.before, sub.relations) : NOTHING_RELATED.before,
       after: event.action !== 'delete' ? await loader.load(event.after, sub.relations) : NOTHING_RELATED.after,
     };
-  }
-
-  /** visible before / after -> nothing, create, update or delete (an update that leaves arrives as delete, one that enters as create). */
-  private judge(
-    event: RecordChangedEvent,
-    schema: CollectionSchema,
-    session: SocketSession,
-    sub: Subscription,
-    now: Date,
-    related: Related,
-    presentTo: (hidden: boolean) => BaseRecord,
-  ): ChangeDelivery | null {
-    const sees = (record: BaseRecord | null, rel: RelatedRecords) => record !== null && sub.matches(record, schema, this.registry, session, now, rel);
-    const was = event.action !== 'create' && sees(event.before, related.before);
-    const is = event.action !== 'delete' && sees(event.after, related.after);
-    let action: RecordAction | null = null;
-    if (is) action = was ? 'update' : 'create';
-    else if (was) action = 'delete';
-    if (!action) return null;
-    const record = action === 'delete' ? { id: (event.before ?? event.after)!.id } : presentTo(session.hidden);
-    return { session, subscriptionId: sub.id, action, record };
   }
 
   /** `@request.auth.*` follows the user's record: a role or field change is seen by the next event. */

@@ -86,4 +86,38 @@ describe('Subscription', () => {
     const swapped: Judge = { ...alice, principal: { ...alice.principal } as Principal };
     expect(sub.isCurrent(schema, swapped)).toBe(false);
   });
+
+  describe('verdictKey', () => {
+    const bob: Judge = { principal: { kind: 'user', id: BOB, roles: [], scopes: [] }, auth: { id: BOB, roles: [] }, hidden: false };
+    const key = (judge: Judge, spec: { filter?: string; id?: string } = {}, s: CollectionSchema = schema) => subscription(judge, spec, s).verdictKey(judge);
+
+    it('is the same for two sockets of one user with the same subscription', () => {
+      const otherSocket: Judge = { ...alice, principal: { ...alice.principal } as Principal, auth: { ...alice.auth } };
+      expect(key(alice, { filter: 'score > 1' })).toBe(key(otherSocket, { filter: 'score > 1' }));
+    });
+
+    it.each<[string, () => string | undefined]>([
+      ['another user', () => key(bob)],
+      ['a guest', () => key(guest)],
+      ['an admin (the rule bypassed, hidden fields seen)', () => key({ ...admin, auth: alice.auth })],
+      ['another filter', () => key(alice, { filter: 'score > 1' })],
+      ['one record', () => key(alice, { id: '0192a1b2-0000-7000-8000-000000000001' })],
+      ['another schema version (another rule)', () => key(alice, {}, { ...schema, version: schema.version + 1 })],
+      ['other values under @request.auth', () => key({ ...alice, auth: { ...alice.auth, roles: ['editor'] } })],
+    ])('differs for %s', (_, other) => {
+      expect(other()).not.toBe(key(alice));
+    });
+
+    it('follows the auth values the judge has now', () => {
+      const judge: Judge = { ...alice, auth: { ...alice.auth } };
+      const sub = subscription(judge);
+      const before = sub.verdictKey(judge);
+      judge.auth = { ...judge.auth, roles: ['editor'] };
+      expect(sub.verdictKey(judge)).not.toBe(before);
+    });
+
+    it('is undefined for a subscription that follows relations (judged with its own related records)', () => {
+      expect(key(guest, { filter: 'author.age > 20' })).toBeUndefined();
+    });
+  });
 });

@@ -32,6 +32,8 @@ interface Compiled {
   filter: Expr | null;
   /** Single relation fields the rule or filter follow: their targets are loaded before judging. */
   relations: string[];
+  /** The verdict key, made for one set of auth values (see verdictKey). */
+  key?: { auth: AuthValues; value: string };
 }
 
 /**
@@ -75,6 +77,24 @@ export class Subscription {
 
   get relations(): string[] {
     return this.compiled?.relations ?? [];
+  }
+
+  /**
+   * Subscriptions with the same key give the same verdict on the same record: the same rule (the
+   * schema version and the principal's kind choose it), filter, record id and hidden-field access,
+   * and the same `@request.auth` values. A change is judged once per key (the dispatcher's
+   * `verdicts`), not once per socket. Undefined for one that follows relations: it is judged with
+   * the related records loaded for it.
+   */
+  verdictKey(judge: Judge): string | undefined {
+    const compiled = this.compiled;
+    if (!compiled || compiled.relations.length > 0) return undefined;
+    if (compiled.key?.auth !== judge.auth) {
+      const { version, principal } = compiled;
+      const value = JSON.stringify([version, principal.kind, judge.hidden, this.spec.id ?? null, this.spec.filter ?? null, judge.auth]);
+      compiled.key = { auth: judge.auth, value };
+    }
+    return compiled.key.value;
   }
 
   /** The record passes the view rule and the filter (and is the subscribed record, for an id subscription). */
