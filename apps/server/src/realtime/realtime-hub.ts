@@ -97,9 +97,10 @@ export class RealtimeHub {
   /**
    * Ends a session whose credential is no longer good. Delivery stops at once (the session is
    * forgotten); the socket is told why, then disconnected by the server, a reason Socket.IO does
-   * not recover from. With recovery on, even `socket.emit` travels through the adapter (in Redis
-   * mode: through the stream and back), so the disconnect waits for the client's ack of
-   * `unauthorized`, or at most END_GRACE_MS, instead of overtaking it.
+   * not recover from. With recovery on, even `socket.emit` travels through the adapter, which may
+   * send it later than this call (Socket.IO's own cluster adapters store it first), so the
+   * disconnect waits for the client's ack of `unauthorized`, or at most END_GRACE_MS, instead of
+   * overtaking it.
    */
   end(session: SocketSession, error: ErrorBody): void {
     const socket = session.socket;

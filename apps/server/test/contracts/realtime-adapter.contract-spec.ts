@@ -6,7 +6,7 @@ import { Server } from 'socket.io';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import { MemoryRealtimeAdapter } from '../../src/infra/realtime/memory-realtime-adapter.driver.js';
 import type { RealtimeAdapter } from '../../src/infra/realtime/realtime-adapter.port.js';
-import { RedisStreamsAdapter } from '../../src/infra/realtime/redis-streams-adapter.js';
+import { RedisStreamsAdapter, RedisStreamsCluster } from '../../src/infra/realtime/redis-streams-adapter.js';
 import { RedisStreamsRealtimeAdapter } from '../../src/infra/realtime/redis-streams-realtime-adapter.driver.js';
 import { eventually } from './events.contract.js';
 
@@ -151,25 +151,20 @@ describe('RedisStreamsRealtimeAdapter', () => {
         { room, payload: { p: 3, record } },
       ]);
       await eventually(() => expect(a.got).toEqual(['p0', { p: 2, record }, { p: 3, record }]));
-      const entry = a.offsets[0]!.split(':')[0];
-      expect(a.offsets).toEqual([`${entry}:0`, `${entry}:2`, `${entry}:3`]);
-      // The record three of its payloads hold is stored once.
-      const [[, fields]] = (await redis.xrange(`${prefix}:realtime`, entry!, entry!)) as Array<[string, string[]]>;
-      expect(fields.join(' ').split('shared by').length - 1).toBe(1);
-
+      const sent = a.offsets[0]!.split(':')[0];
+      expect(a.offsets).toEqual([`${sent}:0`, `${sent}:2`, `${sent}:3`]);
       const adapter = server.io.sockets.adapter as RedisStreamsAdapter;
-      const session = (pid: string) => ({ sid: room, pid, rooms: [room], data: { seq: 1 } });
-      // persistSession does not wait for its SET (Socket.IO calls it and moves on); give it a moment.
-      const persist = (pid: string) => {
-        adapter.persistSession(session(pid));
-        return new Promise((resolve) => setTimeout(resolve, 50));
-      };
+      const entry = await storedEntry(redis, `${prefix}:realtime`, sent!);
+      // The record three of its payloads hold is stored once.
+      expect(entry.fields.join(' ').split('shared by').length - 1).toBe(1);
+
+      const persist = persister(adapter, room);
       await persist('cut-after-first');
       const restored = await adapter.restoreSession('cut-after-first', a.offsets[0]!);
       expect(restored).toMatchObject({ sid: room, rooms: [room], data: { seq: 1 } });
       expect(restored.missedPackets).toEqual([
-        ['change', { p: 2, record }, `${entry}:2`],
-        ['change', { p: 3, record }, `${entry}:3`],
+        ['change', { p: 2, record }, `${entry.id}:2`],
+        ['change', { p: 3, record }, `${entry.id}:3`],
       ]);
       await persist('saw-all');
       expect((await adapter.restoreSession('saw-all', a.offsets[2]!)).missedPackets).toEqual([]);
@@ -177,10 +172,98 @@ describe('RedisStreamsRealtimeAdapter', () => {
       await expect(adapter.restoreSession('saw-all', a.offsets[2]!)).rejects.toThrow(/not found/);
       await persist('bad-offset');
       await expect(adapter.restoreSession('bad-offset', 'nonsense')).rejects.toThrow(/invalid offset/);
+      // The offsets a packet read back from the stream carries (a packet another node sent) work too.
+      await persist('by-entry-id');
+      expect((await adapter.restoreSession('by-entry-id', `${entry.id}:0`)).missedPackets).toEqual(restored.missedPackets);
     } finally {
       redis.disconnect();
       a.socket.close();
       await server.close();
     }
   });
+
+  it('sends to its own sockets before storing, in the order emitted, and resumes from such a packet once it is stored', async () => {
+    // A cluster of its own stream, whose XADDs wait until the test lets them through.
+    const stream = `${prefix}-gated:realtime`;
+    const redis = new Redis(REDIS_URL);
+    const xadd = redis.xadd.bind(redis);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    (redis as unknown as { xadd: (...args: unknown[]) => Promise<unknown> }).xadd = (...args) => gate.then(() => (xadd as (...a: unknown[]) => Promise<unknown>)(...args));
+    const cluster = new RedisStreamsCluster(
+      redis,
+      { streamName: stream, channelPrefix: stream, sessionKeyPrefix: `${stream}:session:`, retentionMs: 60_000, readCount: 2, blockTimeInMs: 100 },
+      () => undefined,
+    );
+    const http = createServer();
+    const io = new Server(http, { connectionStateRecovery: { maxDisconnectionDuration: 60_000, skipMiddlewares: true } });
+    io.adapter(cluster.adapterFor as never);
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const a = await client(`http://127.0.0.1:${(http.address() as AddressInfo).port}`);
+    const other = new Redis(REDIS_URL);
+    try {
+      const room = a.socket.id!;
+      const adapter = io.sockets.adapter as RedisStreamsAdapter;
+      io.to(room).emit('change', 'plain first');
+      adapter.emitEach('change', [{ room, payload: 'each 1' }]);
+      io.to(room).emit('change', 'plain between');
+      adapter.emitEach('change', [
+        { room, payload: 'each 2a' },
+        { room, payload: 'each 2b' },
+      ]);
+      await eventually(() => expect(a.got).toEqual(['plain first', 'each 1', 'plain between', 'each 2a', 'each 2b']));
+      const sent = a.offsets[0]!;
+      expect(await other.xlen(stream)).toBe(0);
+
+      const persist = persister(adapter, room);
+      // Not stored yet: the session cannot be resumed from it (nor would it be from a lost entry).
+      await persist('too-early');
+      await expect(adapter.restoreSession('too-early', a.offsets[3]!)).rejects.toThrow(/not found/);
+
+      // Another node's entry is stored before these (its packets were sent before them).
+      await other.xadd(stream, '*', 'uid', 'some-node', 'nsp', '/', 'type', '100', 'data', JSON.stringify({ event: 'change', shared: [], items: [['another-room', 'elsewhere']] }));
+      open();
+      await storedEntry(other, stream, a.offsets[4]!);
+      // Paged two entries at a time, past the other node's entry and the ones sent before.
+      await persist('after-plain-first');
+      expect((await adapter.restoreSession('after-plain-first', sent)).missedPackets.map((p) => p.slice(0, 2))).toEqual([
+        ['change', 'each 1'],
+        ['change', 'plain between'],
+        ['change', 'each 2a'],
+        ['change', 'each 2b'],
+      ]);
+      await persist('inside-the-last');
+      expect((await adapter.restoreSession('inside-the-last', a.offsets[3]!)).missedPackets.map((p) => p.slice(0, 2))).toEqual([['change', 'each 2b']]);
+      await persist('never-stored');
+      await expect(adapter.restoreSession('never-stored', `${sent.split('/')[0]}/nobody.1:0`)).rejects.toThrow(/not found/);
+    } finally {
+      open();
+      other.disconnect();
+      a.socket.close();
+      await new Promise((resolve) => io.close(resolve));
+      cluster.close();
+      redis.disconnect();
+    }
+  });
 });
+
+/** The stream entry whose packets carry `offset` (`<id>/<node>.<ref>`, as its node sent them), once it is stored. */
+async function storedEntry(redis: Redis, stream: string, offset: string): Promise<{ id: string; fields: string[] }> {
+  const [, node, ref] = /^[\d-]+\/(\w+)\.(\d+)/.exec(offset)!;
+  for (let i = 0; i < 300; i++) {
+    const entries = (await redis.xrange(stream, '-', '+')) as Array<[string, string[]]>;
+    const found = entries.find(([, f]) => f[1] === node && f.includes('ref') && f[f.indexOf('ref') + 1] === ref);
+    if (found) return { id: found[0], fields: found[1] };
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`no stream entry for ${offset}`);
+}
+
+/** Saves a session of one socket in one room under `pid`, as Socket.IO does when the socket drops. */
+function persister(adapter: RedisStreamsAdapter, room: string): (pid: string) => Promise<unknown> {
+  return (pid) => {
+    adapter.persistSession({ sid: room, pid, rooms: [room], data: { seq: 1 } });
+    // persistSession does not wait for its SET (Socket.IO calls it and moves on); give it a moment.
+    return new Promise((resolve) => setTimeout(resolve, 50));
+  };
+}

@@ -2,6 +2,7 @@ import { decode, encode } from '@msgpack/msgpack';
 import type { Redis } from 'ioredis';
 import {
   Adapter,
+  type BroadcastOptions,
   ClusterAdapterWithHeartbeat,
   type ClusterMessage,
   type ClusterResponse,
@@ -44,18 +45,31 @@ interface StoredMessage {
   nsp: string;
   type: string;
   data?: string;
+  /** Set on the entries of packets this node sent before storing them: what their offsets name. */
+  ref?: string;
 }
 
 /**
+ * A packet's offset: the entry id (`<id>`, `<id>:<index>` for a packet of an `emitEach` entry) when
+ * it was read from the stream, or, for a packet its node sent before the entry was stored, the
+ * newest entry id that node knew of and the entry's reference (`<id>/<node uid>.<ref>[:<index>]`).
+ */
+const OFFSET = /^(\d+-\d+)(?:\/([^./:]+)\.(\d+))?(?::(\d+))?$/;
+
+/**
  * Socket.IO's cluster adapter over one Redis stream (what `@socket.io/redis-streams-adapter` does),
- * plus `emitEach`: many packets, one per room, published as ONE entry and sent locally after its
- * one round trip. Packet offsets are the entry id, with `:index` for packets of an `emitEach` entry,
- * so a client cut off halfway through one is given the rest of it when it resumes. Entries live
- * for the recovery window (trimmed by age, not count, so a busy node keeps the whole window).
+ * plus `emitEach`: many packets, one per room, published as ONE entry. A node sends its packets to
+ * its own sockets first and stores them behind (the XADD round trip is not on the way to the
+ * sockets); their offsets name the entry by a reference, so a client cut off halfway through an
+ * entry is given the rest of it when it resumes. Entries live for the recovery window (trimmed by
+ * age, not count, so a busy node keeps the whole window).
  */
 export class RedisStreamsAdapter extends ClusterAdapterWithHeartbeat {
   private readonly publicChannel: string;
   private readonly privateChannel: string;
+  /** An entry this node saw stored (its latest XADD or read): an entry it stores next comes after it. */
+  private knownId = '0-0';
+  private refs = 0;
 
   constructor(
     nsp: Namespace,
@@ -65,6 +79,11 @@ export class RedisStreamsAdapter extends ClusterAdapterWithHeartbeat {
     super(nsp, {});
     this.publicChannel = `${options.channelPrefix}#${nsp.name}#`;
     this.privateChannel = `${options.channelPrefix}#${nsp.name}#${this.uid}#`;
+    // Until this answers (or this node stores or reads an entry), offsets start from the stream's beginning.
+    void redis.xrevrange(options.streamName, '+', '-', 'COUNT', 1).then(
+      (last) => last[0] && this.noteId(last[0][0]),
+      () => undefined,
+    );
   }
 
   /** The pub/sub channels this adapter listens on (ephemeral messages and responses to its requests). */
@@ -72,27 +91,60 @@ export class RedisStreamsAdapter extends ClusterAdapterWithHeartbeat {
     return [this.publicChannel, this.privateChannel];
   }
 
-  /** Sends each payload to its room, in order, through one stream entry. */
-  async emitEach(event: string, items: readonly RoomEmit[]): Promise<void> {
+  /** Sends each payload to its room, in order: to this node's sockets now, to the others' through one stream entry. */
+  emitEach(event: string, items: readonly RoomEmit[]): void {
     if (items.length === 0) return;
     const data = packEach(event, items);
-    let id: string;
-    try {
-      // EACH is ours, not in Socket.IO's union of message types; the cluster adapter passes it through.
-      id = await this.publishAndReturnOffset({ type: EACH as MessageType, data } as never);
-    } catch {
-      // As Socket.IO's own broadcast: a packet that could not be stored is still sent to whoever is here.
-      id = '';
-    }
-    this.sendEach(data, id);
+    const { ref, offset } = this.nextRef();
+    this.sendEach(data, offset);
+    // EACH is ours, not in Socket.IO's union of message types; the cluster adapter passes it through.
+    this.storeBehind({ type: EACH as MessageType, data }, ref);
   }
 
-  protected override doPublish(message: ClusterMessage): Promise<string> {
+  /**
+   * Socket.IO's cluster broadcast, but sent here before it is stored, as `emitEach` is: both send at
+   * once, so this node's sockets get its packets in the order they were emitted, and the stream holds
+   * them in that order too (one connection, XADDs in call order).
+   */
+  override async broadcast(packet: { type: number; id?: number; data: unknown[] }, opts: BroadcastOptions): Promise<void> {
+    if (!opts.flags?.local) {
+      const { ref, offset } = this.nextRef();
+      // Stored as it was emitted: the entry is serialized before the offset joins the packet.
+      this.storeBehind({ type: MessageType.BROADCAST, data: { packet, opts: { rooms: [...opts.rooms], except: [...(opts.except ?? [])], flags: opts.flags } } }, ref);
+      if (this.nsp.server.opts.connectionStateRecovery && isKept(packet, opts.flags)) packet.data.push(offset);
+    }
+    Adapter.prototype.broadcast.call(this, packet, opts);
+  }
+
+  protected override doPublish(message: ClusterMessage, ref?: string): Promise<string> {
     if (isEphemeral(message)) {
       return this.redis.publish(this.publicChannel, Buffer.from(encode(message))).then(() => '');
     }
     const minId = `${Date.now() - this.options.retentionMs}-0`;
-    return this.redis.xadd(this.options.streamName, 'MINID', '~', minId, '*', ...toFields(message)) as Promise<string>;
+    const stored = this.redis.xadd(this.options.streamName, 'MINID', '~', minId, '*', ...toFields(message, ref)) as Promise<string>;
+    return stored.then((id) => {
+      this.noteId(id);
+      return id;
+    });
+  }
+
+  /** The reference for an entry sent before it is stored, and the offset its packets carry. */
+  private nextRef(): { ref: string; offset: string } {
+    const ref = String(++this.refs);
+    return { ref, offset: `${this.knownId}/${this.uid}.${ref}` };
+  }
+
+  /**
+   * Stores what was just sent. A packet whose entry could not be stored has still reached the
+   * sockets here (as with Socket.IO's own broadcast); a client resuming from it is not recovered.
+   */
+  private storeBehind(message: { type: MessageType; data: unknown }, ref: string): void {
+    this.doPublish({ ...message, uid: this.uid, nsp: this.nsp.name } as ClusterMessage, ref).catch(() => undefined);
+  }
+
+  /** Any entry already stored precedes the next XADD; the latest one seen keeps a restore's search short. */
+  private noteId(id: string): void {
+    this.knownId = id;
   }
 
   protected override doPublishResponse(requesterUid: string, response: ClusterResponse): Promise<void> {
@@ -107,6 +159,7 @@ export class RedisStreamsAdapter extends ClusterAdapterWithHeartbeat {
 
   /** A stream entry, from any node (its own too: those are dropped before decoding their data). */
   onStreamEntry(id: string, stored: StoredMessage): void {
+    this.noteId(id);
     if (stored.uid === this.uid) return;
     const message = fromStored(stored);
     if (message.type === (EACH as MessageType)) this.sendEach(message.data as EachData, id);
@@ -125,15 +178,16 @@ export class RedisStreamsAdapter extends ClusterAdapterWithHeartbeat {
 
   /** The session and every packet for its rooms after `offset`, in order; rejects if either is gone. */
   override async restoreSession(pid: PrivateSessionId, offset: string): Promise<Session> {
-    const at = /^(\d+-\d+)(?::(\d+))?$/.exec(offset);
+    const at = OFFSET.exec(offset);
     if (!at) throw new Error('invalid offset');
-    const [, entryId, index] = at;
+    const [, entryId, node, ref, index] = at;
     const key = this.options.sessionKeyPrefix + pid;
-    const [[, raw], [, found]] = (await this.redis.multi().getdel(key).xrange(this.options.streamName, entryId!, entryId!).exec()) as [
+    // An entry id must still be there; an entry named by reference is looked for after its id.
+    const [[, raw], [, exact]] = (await this.redis.multi().getdel(key).xrange(this.options.streamName, entryId!, entryId!).exec()) as [
       [unknown, string | null],
       [unknown, RawEntry[]],
     ];
-    if (!raw || found.length === 0) throw new Error('session or offset not found');
+    if (!raw || (ref === undefined && exact.length === 0)) throw new Error('session or offset not found');
     const session = decode(Buffer.from(raw, 'base64')) as Session;
     session.missedPackets = [];
     const rooms = new Set(session.rooms);
@@ -147,36 +201,43 @@ export class RedisStreamsAdapter extends ClusterAdapterWithHeartbeat {
         });
       } else if (stored.type === String(MessageType.BROADCAST)) {
         const { packet, opts } = fromStored(stored).data as { packet: { type: number; id?: number; data: unknown[] }; opts: { rooms: string[]; except: string[]; flags?: { volatile?: boolean } } };
-        if (packet.type === EVENT && packet.id === undefined && !opts.flags?.volatile && includes(rooms, opts)) session.missedPackets.push([...packet.data, id]);
+        if (isKept(packet, opts.flags) && includes(rooms, opts)) session.missedPackets.push([...packet.data, id]);
       }
     };
-    // The rest of the entry the offset points into, when it points at one packet of an emitEach.
-    if (index !== undefined) collect(found[0]!, Number(index));
+    // The entry the offset points into: the rest of it when the offset is one packet of an emitEach.
+    let reached = ref === undefined;
+    if (reached && index !== undefined) collect(exact[0]!, Number(index));
     let from = `(${entryId}`;
     for (;;) {
       const page = (await this.redis.xrange(this.options.streamName, from, '+', 'COUNT', this.options.readCount)) as RawEntry[];
-      for (const entry of page) collect(entry);
+      for (const entry of page) {
+        if (reached) collect(entry);
+        else if (isEntry(entry[1], node!, ref!)) {
+          // Entries stored between the offset's id and this one were sent before it, or by other nodes.
+          reached = true;
+          if (index !== undefined) collect(entry, Number(index));
+        }
+      }
       if (page.length < this.options.readCount) break;
       from = `(${page[page.length - 1]![0]}`;
     }
+    // Sent but not stored (yet, or ever): what followed it cannot be told apart from what preceded it.
+    if (!reached) throw new Error('session or offset not found');
     return session;
   }
 
   /**
    * The packets of an `emitEach` entry to the sockets of their rooms on this node, with offsets
-   * `<entry id>:<index>` (none when the entry could not be stored). Written as the in-memory
-   * adapter's broadcast writes them, but each shared value is serialized once for all of them.
+   * `<entry offset>:<index>`. Written as the in-memory adapter's broadcast writes them, but each
+   * shared value is serialized once for all of them.
    */
-  private sendEach(data: EachData, id: string): void {
+  private sendEach(data: EachData, entryOffset: string): void {
     const text = encodesAsText(this.nsp.server.encoder) && !eachHasBinary(data) ? new EachPacketText(data, this.nsp.name) : null;
     data.items.forEach((item, index) => {
       const sids = this.rooms.get(item[0]);
       if (!sids) return;
-      const offset = id && `${id}:${index}`;
-      const packet = () => {
-        const payload = unpackItem(data, item);
-        return { type: EVENT, data: offset ? [data.event, payload, offset] : [data.event, payload], nsp: this.nsp.name };
-      };
+      const offset = `${entryOffset}:${index}`;
+      const packet = () => ({ type: EVENT, data: [data.event, unpackItem(data, item), offset], nsp: this.nsp.name });
       if (!text) {
         Adapter.prototype.broadcast.call(this, packet(), { rooms: new Set<string>([item[0]]), except: new Set<string>() });
         return;
@@ -212,14 +273,26 @@ function isEphemeral(message: ClusterMessage): boolean {
   return message.type === MessageType.SERVER_SIDE_EMIT || message.type === MessageType.FETCH_SOCKETS;
 }
 
+/** What Socket.IO keeps for recovery: events without an ack that are not volatile. */
+function isKept(packet: { type: number; id?: number }, flags?: { volatile?: boolean }): boolean {
+  return packet.type === EVENT && packet.id === undefined && !flags?.volatile;
+}
+
+/** Whether the entry's fields are those of the entry a node stored under `ref`. */
+function isEntry(fields: string[], node: string, ref: string): boolean {
+  const stored = toStored(fields);
+  return stored.uid === node && stored.ref === ref;
+}
+
 function includes(rooms: ReadonlySet<string>, opts: { rooms: string[]; except: string[] }): boolean {
   const included = opts.rooms.length === 0 || opts.rooms.some((r) => rooms.has(r));
   return included && !opts.except.some((r) => rooms.has(r));
 }
 
 /** Stream fields: JSON data, or base64 msgpack when it holds binary (JSON would turn a Buffer into an object). */
-function toFields(message: ClusterMessage): string[] {
+function toFields(message: ClusterMessage, ref?: string): string[] {
   const fields = ['uid', message.uid, 'nsp', message.nsp, 'type', String(message.type)];
+  if (ref !== undefined) fields.push('ref', ref);
   const data = (message as { data?: unknown }).data;
   if (data !== undefined) {
     const binary = message.type === (EACH as MessageType) ? eachHasBinary(data as EachData) : hasBinary(data);
