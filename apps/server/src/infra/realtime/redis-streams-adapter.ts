@@ -161,6 +161,8 @@ export class RedisStreamsAdapter extends ClusterAdapterWithHeartbeat {
   onStreamEntry(id: string, stored: StoredMessage): void {
     this.noteId(id);
     if (stored.uid === this.uid) return;
+    // A node without sockets (an API node beside realtime nodes) has no room for any packet of it.
+    if (stored.type === String(EACH) && this.rooms.size === 0) return;
     const message = fromStored(stored);
     if (message.type === (EACH as MessageType)) this.sendEach(message.data as EachData, id);
     this.onMessage(message, id);
