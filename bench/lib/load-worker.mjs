@@ -3,6 +3,7 @@
 // (after `warmup` seconds of the same load that are not measured, when given), sends back the summary.
 import autocannon from 'autocannon';
 import { randomItem } from './data.mjs';
+import { pacedLoad } from './paced-load.mjs';
 
 const pick = (xs) => xs[Math.floor(Math.random() * xs.length)];
 
@@ -18,6 +19,15 @@ process.once('message', (spec) => {
   };
   const options = (seconds) => ({ url, connections, duration: seconds, ...(overallRate && { overallRate }), requests: [{ setupRequest }] });
   const fail = (err) => process.send({ error: String(err) }, () => process.exit(1));
+  if (spec.paced) {
+    const paced = (seconds) => pacedLoad({ url, connections, rate: overallRate, duration: seconds, method, paths });
+    (async () => {
+      if (warmup > 0) await paced(warmup);
+      const r = await paced(duration);
+      process.send(r, () => process.exit(0));
+    })().catch(fail);
+    return;
+  }
   if (warmup > 0) autocannon(options(warmup), (err) => (err ? fail(err) : measure()));
   else measure();
 
