@@ -51,8 +51,8 @@ interface StoredMessage {
 
 /**
  * A packet's offset: the entry id (`<id>`, `<id>:<index>` for a packet of an `emitEach` entry) when
- * it was read from the stream, or, for a packet its node sent before the entry was stored, the
- * newest entry id that node knew of and the entry's reference (`<id>/<node uid>.<ref>[:<index>]`).
+ * it was read from the stream, or, for a packet its node sent before the entry was stored, an entry
+ * id that node had seen stored and the entry's reference (`<id>/<node uid>.<ref>[:<index>]`).
  */
 const OFFSET = /^(\d+-\d+)(?:\/([^./:]+)\.(\d+))?(?::(\d+))?$/;
 
