@@ -109,6 +109,14 @@ describe('RedisStreamsRealtimeAdapter', () => {
   const make = (onBadMessage?: (err: unknown) => void) => new RedisStreamsRealtimeAdapter({ url: REDIS_URL, prefix, onBadMessage });
   realtimeAdapterContract(() => make());
 
+  // The streams keep their entries for the recovery window: drop them with the run.
+  afterAll(async () => {
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
   it('sends what one node emits to sockets on another, skipping an entry it cannot read', async () => {
     const skipped: unknown[] = [];
     const nodeA = await serve(make());
