@@ -5,6 +5,7 @@
 // sends its quota for a second back to back when the second starts, so "200 req/s" is a burst of
 // 200 requests once a second, whose own queueing sets the p99.
 import http from 'node:http';
+import { percentile } from './report.mjs';
 
 /** Runs `duration` s of requests at `rate`/s; resolves with the same summary fields as the autocannon runs. */
 export async function pacedLoad({ url, connections, rate, duration, method = 'GET', paths }) {
@@ -43,7 +44,6 @@ export async function pacedLoad({ url, connections, rate, duration, method = 'GE
   await Promise.all(inFlight);
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
   const non2xx = Object.entries(statusCodes).reduce((s, [code, n]) => s + (code.startsWith('2') ? 0 : n), 0);
-  return { requests: latencies.length, duration, rps: latencies.length / duration, p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1], non2xx, errors, timeouts: 0, statusCodes };
+  return { requests: latencies.length, duration, rps: latencies.length / duration, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies[latencies.length - 1], non2xx, errors, timeouts: 0, statusCodes };
 }

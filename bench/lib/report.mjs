@@ -1,9 +1,15 @@
-// Medians and the printed table.
+// Medians, percentiles and the printed table.
 export function median(xs) {
   const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
   if (!v.length) return undefined;
   const mid = Math.floor(v.length / 2);
   return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+/** The nearest-rank percentile `q` (0..1) of ascending values; undefined when there are none. */
+export function percentile(sorted, q) {
+  if (!sorted.length) return undefined;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 /** The median of each figure over a target's runs of one case. */

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startRealtimeFloor } from '../floor/setup.mjs';
 import { cpuSeconds, runLoad } from '../lib/load.mjs';
-import { median } from '../lib/report.mjs';
+import { median, percentile } from '../lib/report.mjs';
 import { api, startBasalt, TEST_ADMIN } from '../lib/services.mjs';
 
 const SUBSCRIBER = fileURLToPath(new URL('./subscriber.mjs', import.meta.url));
@@ -177,7 +177,7 @@ function writeStats(deliveries, sentAt, subscribers, from, to) {
     duplicates += Math.max(0, arrivals.length - subscribers);
     const lat = arrivals.map((t) => t - sentAt[i]).sort((x, y) => x - y);
     all.push(...lat);
-    perWrite.push({ p99: pct(lat, 0.99), first: lat[0], last: lat[lat.length - 1] });
+    perWrite.push({ p99: percentile(lat, 0.99), first: lat[0], last: lat[lat.length - 1] });
   }
   all.sort((x, y) => x - y);
   const lasts = perWrite.map((w) => w.last ?? Infinity).sort((x, y) => x - y);
@@ -188,17 +188,12 @@ function writeStats(deliveries, sentAt, subscribers, from, to) {
     delivered: all.length,
     missing,
     duplicates,
-    deliveryMs: { p50: pct(all, 0.5), p99: pct(all, 0.99), max: all[all.length - 1] },
-    firstSubscriberMs: { p50: pct(firsts, 0.5), p99: pct(firsts, 0.99), max: firsts[firsts.length - 1] },
-    lastSubscriberMs: { p50: pct(lasts, 0.5), p99: pct(lasts, 0.99), max: lasts[lasts.length - 1] },
+    deliveryMs: { p50: percentile(all, 0.5), p99: percentile(all, 0.99), max: all[all.length - 1] },
+    firstSubscriberMs: { p50: percentile(firsts, 0.5), p99: percentile(firsts, 0.99), max: firsts[firsts.length - 1] },
+    lastSubscriberMs: { p50: percentile(lasts, 0.5), p99: percentile(lasts, 0.99), max: lasts[lasts.length - 1] },
     perWriteP99Median: median(perWrite.map((w) => w.p99)),
     perWriteLastMs: perWrite.map((w) => w.last),
   };
-}
-
-function pct(sorted, q) {
-  if (!sorted.length) return undefined;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 const f = (x) => (x === undefined ? '-' : x.toFixed(1));
