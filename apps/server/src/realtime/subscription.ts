@@ -82,9 +82,9 @@ export class Subscription {
   /**
    * Subscriptions with the same key give the same verdict on the same record: the same rule (the
    * schema version and the principal's kind choose it), filter, record id and hidden-field access,
-   * and the same `@request.auth` values. A change is judged once per key (ChangeJudging keeps
-   * the verdicts of one change), not once per socket. Undefined for one that follows relations: it is judged with
-   * the related records loaded for it.
+   * and the same `@request.auth` values. A change is judged once per key (ChangeJudging keeps the
+   * verdicts of one change), not once per socket. Undefined for one that follows relations: it is
+   * judged with the related records loaded for it.
    */
   verdictKey(judge: Judge): string | undefined {
     const compiled = this.compiled;
