@@ -1,4 +1,6 @@
+import type { Pool } from 'pg';
 import { type DataSource, type DataSourceOptions, QueryFailedError } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import type { DatabaseServer } from '../../src/infra/database/database.port.js';
 import { runMigrations } from '../../src/infra/database/migrate.js';
 import { SYSTEM_MIGRATIONS } from '../../src/infra/database/migrations/index.js';
@@ -166,6 +168,20 @@ export function databaseServerContract(makeServer: () => Promise<DatabaseServer>
       await m.query(`INSERT INTO ${table} (label) VALUES ('after')`);
     });
     await expect(labels()).resolves.toEqual(['after', 'taken']);
+  });
+
+  it.each(['ends', 'breaks off'])('leaves nothing of the open transaction of a connection that %s, and serves the next', async (how) => {
+    const { ds, table, labels } = await scratch();
+    const client = await ((ds.driver as PostgresDriver).master as Pool).connect();
+    client.on('error', () => undefined); // a connection that breaks off tells its client so
+    await client.query('BEGIN');
+    await client.query(`INSERT INTO ${table} (label) VALUES ('dropped')`);
+    if (how === 'breaks off') (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    client.release(new Error('dropped')); // the pool ends the connection and does not hand it out again
+
+    await expect(labels()).resolves.toEqual([]);
+    await ds.query(`INSERT INTO ${table} (label) VALUES ('after')`);
+    await expect(labels()).resolves.toEqual(['after']);
   });
 
   it('keeps committed data across close and a new open', async () => {
