@@ -88,7 +88,9 @@ export class PgliteWire {
         this.db.execProtocolRawStream(bytes, { onRawData: (chunk) => reply.push(Buffer.from(chunk)) }),
       );
     } catch (e) {
-      // Not an error reply (those come back as bytes) but PGlite itself failing, e.g. closed.
+      // Not an error reply (those come back as bytes) but PGlite itself failing, e.g. closed: the
+      // others are let on, to fail alike rather than wait for a transaction that cannot end.
+      if (this.owner === connection) this.owner = undefined;
       connection.destroy(e as Error);
       return;
     }
@@ -107,6 +109,8 @@ class WireConnection extends Duplex {
   private pending: Buffer[] = [];
   private scheduled = false;
   private started = false;
+  /** Ended or destroyed: a reply still coming (a rollback's) is dropped. */
+  private gone = false;
 
   constructor(private readonly wire: PgliteWire) {
     super();
@@ -132,7 +136,7 @@ class WireConnection extends Duplex {
 
   /** @internal PGlite's reply to what this connection sent. */
   receive(reply: Buffer[]): void {
-    if (this.destroyed || this.readableEnded || reply.length === 0) return;
+    if (this.gone || reply.length === 0) return;
     this.push(reply.length === 1 ? reply[0] : Buffer.concat(reply));
   }
 
@@ -149,12 +153,14 @@ class WireConnection extends Duplex {
   }
 
   override _final(done: (error?: Error | null) => void): void {
+    this.gone = true;
     this.wire.detach(this);
     this.push(null);
     done();
   }
 
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    this.gone = true;
     this.wire.detach(this);
     done(error);
   }
@@ -162,7 +168,7 @@ class WireConnection extends Duplex {
   /** Sends the complete messages written so far and keeps an incomplete one for the next write. */
   private send(): void {
     this.scheduled = false;
-    if (this.destroyed) return;
+    if (this.gone) return;
     let bytes = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
     this.pending = [];
     if (!this.started) {
