@@ -18,6 +18,9 @@ function startupThenQuery(): Buffer {
   return Buffer.concat([startup, params, query, sql]);
 }
 
+/** The stream node-postgres reads and writes (the wire's connection), as a socket that breaks. */
+const streamOf = (c: pg.Client) => (c as unknown as { connection: { stream: { destroy(): void } } }).connection.stream;
+
 /** The type bytes of the backend messages in `bytes`, after the startup's replies. */
 function messageTypes(bytes: Buffer): string {
   let types = '';
@@ -101,7 +104,7 @@ describe('PgliteWire', () => {
 
   it.each([
     ['ends its stream', (c: pg.Client) => c.end()],
-    ['breaks off', (c: pg.Client) => (c as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy()],
+    ['breaks off', (c: pg.Client) => streamOf(c).destroy()],
   ])('rolls back the open transaction of a connection that %s, then lets the others on', async (_, drop) => {
     const a = await client();
     const b = await client();
@@ -120,7 +123,7 @@ describe('PgliteWire', () => {
   it('rolls back a transaction opened by messages that were running when their connection broke', async () => {
     const a = await client();
     const b = await client();
-    const stream = (a as unknown as { connection: { stream: { destroy(): void } } }).connection.stream;
+    const stream = streamOf(a);
     const exec = db.execProtocolRawStream.bind(db);
     const running = jest.spyOn(db, 'execProtocolRawStream').mockImplementation((message, options) => {
       if (Buffer.from(message).includes('dropped')) stream.destroy();
