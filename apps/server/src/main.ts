@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './runtime-flags.js';
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { createLogger } from './common/logger.js';

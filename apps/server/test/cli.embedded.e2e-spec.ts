@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { AdminAuthResponse } from '@basalt/contracts';
-import { apiClient, runCli, startBasalt } from '@basalt/testkit';
+import { apiClient, runCli, serverEntry, startBasalt } from '@basalt/testkit';
 
 /** The operator's side: the CLI, and boot refusing bad settings with one line per variable. */
 let dataDir: string;
@@ -67,5 +69,24 @@ describe('basalt CLI', () => {
     const res = await runCli(['frobnicate'], { BASALT_DATA_DIR: dataDir });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('unknown command "frobnicate"');
+  });
+});
+
+describe('the entry point', () => {
+  // Objects from one literal that all survive their scavenges are what V8 pretenures; with a 1 MB
+  // young generation, 300 000 of them get that decision made. The probe prints whether the literal's
+  // next object is still allocated young.
+  const PROBE = 'const keep = []; const make = () => [1, 2, 3]; for (let i = 0; i < 300000; i++) keep.push(make()); process.stdout.write(` young:${%InYoungGeneration(make())}`);';
+  const probe = (preload?: string) =>
+    new Promise<string>((resolve, reject) => {
+      const imports = preload ? ['--import', pathToFileURL(preload).href] : [];
+      execFile(process.execPath, ['--allow-natives-syntax', '--max-semi-space-size=1', ...imports, '--input-type=module', '-e', PROBE], (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    });
+
+  it('turns off V8 allocation-site pretenuring before anything else loads', async () => {
+    // Without the server's entry the probe sees the literal pretenured, so it can tell.
+    expect(await probe()).toMatch(/ young:false$/);
+    // The entry prints its usage (no command) and leaves the flag set for the rest of the process.
+    expect(await probe(serverEntry())).toMatch(/ young:true$/);
   });
 });
