@@ -87,10 +87,11 @@ export async function startBasalt({ drivers, logDir, logLevel = 'info', nodeArgs
 
 /**
  * The Node flags the server runs with in production: the Dockerfile's NODE_OPTIONS and `npm start`
- * (a young generation of 2 x 32 MB; docs/benchmarks.md, change 41). The floor gets them too, so a
- * ratio compares code, not runtime settings.
+ * (a young generation of 2 x 32 MB; docs/benchmarks.md, change 41), and V8's allocation-site
+ * pretenuring off, which Basalt's entry sets for itself (src/runtime-flags.ts; change 48). The floor
+ * gets them too, so a ratio compares code, not runtime settings.
  */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32', '--no-allocation-site-pretenuring'];
 
 /** One `basalt serve` process on a free port, healthy; `stop()` sends SIGTERM and waits for its exit. */
 async function spawnServe(env, logFile, nodeArgs) {
