@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Tx } from '../collections/records/records.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { Errors } from '../common/app-error.js';
+import { ExpiringCache } from '../common/expiring-cache.js';
 import { uuidv7 } from '../common/ids.js';
 import { decryptString, deriveKey, encryptString, randomToken, sha256Hex } from '../common/secrets.js';
 import { EventBus } from '../infra/events/event-bus.port.js';
@@ -15,6 +16,8 @@ import { UserTokens } from './user-tokens.js';
 export const REFRESH_GRACE_MS = 10_000;
 /** How long a node trusts its cached "this session is active"; revocations also clear it at once through the EventBus. */
 const ACTIVE_CACHE_MS = 5_000;
+/** Sessions remembered as active at most; past this the oldest entries go first. */
+const ACTIVE_CACHE_SIZE = 10_000;
 
 export interface SessionMeta {
   userAgent?: string | null;
@@ -29,7 +32,7 @@ export interface SessionMeta {
 @Injectable()
 export class SessionsService implements OnModuleInit {
   private readonly sealKey: Buffer;
-  private readonly activeCache = new Map<string, number>();
+  private readonly activeCache = new ExpiringCache<string, true>(ACTIVE_CACHE_MS, ACTIVE_CACHE_SIZE);
 
   constructor(
     private readonly repo: SessionsRepository,
@@ -98,12 +101,7 @@ export class SessionsService implements OnModuleInit {
 
   /** Whether an access token's session still counts: cached briefly, dropped at once on revocation events. */
   async isActive(sessionId: string): Promise<boolean> {
-    const until = this.activeCache.get(sessionId);
-    if (until && until > Date.now()) return true;
-    const active = await this.repo.isActive(sessionId);
-    if (active) this.activeCache.set(sessionId, Date.now() + ACTIVE_CACHE_MS);
-    else this.activeCache.delete(sessionId);
-    return active;
+    return (await this.activeCache.through(sessionId, async () => ((await this.repo.isActive(sessionId)) ? true : undefined))) === true;
   }
 
   async list(userId: string, currentId?: string): Promise<SessionInfo[]> {

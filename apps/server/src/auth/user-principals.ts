@@ -2,6 +2,7 @@ import type { Principal } from '@basalt/contracts';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CredentialResolvers } from '../common/auth/credential-resolvers.js';
+import { ExpiringCache } from '../common/expiring-cache.js';
 import { EventBus } from '../infra/events/event-bus.port.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { SessionsService } from './sessions.service.js';
@@ -14,7 +15,6 @@ const STANDING_CACHE_SIZE = 10_000;
 interface Standing {
   roles: string[];
   disabled: boolean;
-  until: number;
 }
 
 /**
@@ -25,9 +25,7 @@ interface Standing {
  */
 @Injectable()
 export class UserPrincipals implements OnModuleInit {
-  private readonly standing = new Map<string, Standing>();
-  /** Bumped by every change to a user, so a read that raced a change is used once but not cached. */
-  private changes = 0;
+  private readonly standing = new ExpiringCache<string, Standing>(STANDING_CACHE_MS, STANDING_CACHE_SIZE);
 
   constructor(
     private readonly verifier: AccessTokenVerifier,
@@ -41,7 +39,6 @@ export class UserPrincipals implements OnModuleInit {
     this.resolvers.addBearer((token) => this.resolve(token));
     this.events.subscribe('record.changed', ({ collection, before, after }) => {
       if (collection !== 'users') return;
-      this.changes += 1;
       if (before) this.standing.delete(before.id);
       if (after) this.standing.delete(after.id);
     });
@@ -56,17 +53,10 @@ export class UserPrincipals implements OnModuleInit {
     return { kind: 'user', id: claims.userId, roles: user.roles, scopes: [], ...(claims.sessionId && { sessionId: claims.sessionId }) };
   }
 
-  private async standingOf(userId: string): Promise<Standing | null> {
-    const cached = this.standing.get(userId);
-    if (cached && cached.until > Date.now()) return cached;
-    const changesBefore = this.changes;
-    const [row] = await this.ds.query('SELECT "roles", "disabled" FROM app.users WHERE "id" = $1', [userId]);
-    this.standing.delete(userId);
-    if (!row) return null;
-    const standing: Standing = { roles: row.roles ?? [], disabled: Boolean(row.disabled), until: Date.now() + STANDING_CACHE_MS };
-    if (this.changes !== changesBefore) return standing;
-    if (this.standing.size >= STANDING_CACHE_SIZE) this.standing.delete(this.standing.keys().next().value!);
-    this.standing.set(userId, standing);
-    return standing;
+  private standingOf(userId: string): Promise<Standing | undefined> {
+    return this.standing.through(userId, async () => {
+      const [row] = await this.ds.query('SELECT "roles", "disabled" FROM app.users WHERE "id" = $1', [userId]);
+      return row ? { roles: row.roles ?? [], disabled: Boolean(row.disabled) } : undefined;
+    });
   }
 }
