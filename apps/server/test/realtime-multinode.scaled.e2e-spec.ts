@@ -1,4 +1,5 @@
-import { type BasaltProcess, startBasalt } from '@basalt/testkit';
+import type { CreatedApiKey } from '@basalt/contracts';
+import { apiClient, type BasaltProcess, eventually, startBasalt } from '@basalt/testkit';
 import { CollectionsKit, GUEST, type TestUser } from './support/collections-kit.js';
 import { closeAll, connect } from './support/realtime-kit.js';
 
@@ -79,5 +80,16 @@ describe('two API nodes sharing Postgres and Redis', () => {
     const aId = onA.id;
     onA.close();
     expect(await onB.next('presence', (p) => p.left.length > 0)).toMatchObject({ left: [{ socketId: aId }] });
+  });
+
+  it('refuses on node B an API key revoked through node A, though B had just let it in', async () => {
+    const created = await k.req<CreatedApiKey>('POST', '/api/admin/keys', k.asAdmin, { name: 'cross-node', scopes: ['records:read'] });
+    const { key, id } = created.body;
+    const onB = apiClient(nodeB.url);
+    const listOnB = async () => (await onB('GET', `/api/collections/${posts}/records`, { apiKey: key })).status;
+    expect(await listOnB()).toBe(200);
+    expect((await k.req('DELETE', `/api/admin/keys/${id}`, k.asAdmin)).status).toBe(204);
+    // Node B keeps a used key's row for 5 s; the revocation event must clear it well before that.
+    await eventually(async () => (await listOnB()) === 401, 2000, 20);
   });
 });

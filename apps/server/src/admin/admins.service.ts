@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { AppConfig } from '../config/app-config.js';
 import { AppError, Errors } from '../common/app-error.js';
 import { CredentialResolvers } from '../common/auth/credential-resolvers.js';
+import { ExpiringCache } from '../common/expiring-cache.js';
 import { uuidv7 } from '../common/ids.js';
 import { LOGGER } from '../common/logger.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../common/password.js';
@@ -16,6 +17,12 @@ import { ADMIN_PASSWORD_MIN } from './admin.constants.js';
 import { AdminsRepository } from './admins.repository.js';
 
 const ADMIN_LOGIN_RATE = { max: 30, windowSeconds: 300 };
+/**
+ * How long a node trusts that an admin named by a valid token exists. No route removes admins; one
+ * removed from the database by hand is refused by every node within this time.
+ */
+const KNOWN_ADMIN_MS = 5_000;
+const KNOWN_ADMINS_MAX = 1_000;
 
 function rateLimited(message: string, retryAfter: number): AppError {
   return new AppError('rate_limited', `${message}; try again in ${retryAfter} s`, { retryAfter: String(retryAfter) });
@@ -26,6 +33,7 @@ export class AdminsService implements OnModuleInit, OnApplicationBootstrap {
   /** One-time first-run token, printed at boot while no admin exists; gone once used. */
   private setupToken: string | null = null;
   private readonly lockout: LoginLockout;
+  private readonly known = new ExpiringCache<string, true>(KNOWN_ADMIN_MS, KNOWN_ADMINS_MAX);
 
   constructor(
     private readonly repo: AdminsRepository,
@@ -109,7 +117,7 @@ export class AdminsService implements OnModuleInit, OnApplicationBootstrap {
 
   private async principalFor(token: string): Promise<Principal | null> {
     const id = this.tokens.verify(token);
-    if (!id || !(await this.repo.findById(id))) return null;
+    if (!id || !(await this.known.through(id, async () => ((await this.repo.findById(id)) ? true : undefined)))) return null;
     return { kind: 'admin', id, roles: [], scopes: ['*'] };
   }
 }

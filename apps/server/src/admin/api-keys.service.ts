@@ -3,20 +3,26 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Errors } from '../common/app-error.js';
 import { CredentialResolvers } from '../common/auth/credential-resolvers.js';
+import { ExpiringCache } from '../common/expiring-cache.js';
 import { uuidv7 } from '../common/ids.js';
 import { LOGGER } from '../common/logger.js';
 import { EventBus } from '../infra/events/event-bus.port.js';
 import { randomToken, sha256Hex } from '../common/secrets.js';
 import { toApiKeyResponse } from './admin.mapper.js';
-import { ApiKeysRepository } from './api-keys.repository.js';
+import { type ApiKeyRow, ApiKeysRepository } from './api-keys.repository.js';
 
 const KEY_PREFIX = 'bsk_';
 /** last_used_at is a hint, not an audit log: write it at most once a minute per key. */
 const TOUCH_EVERY_MS = 60_000;
+/** How long a node trusts a key's stored row; a revocation clears it on every node through the EventBus. */
+const KEY_CACHE_MS = 5_000;
+const KEY_CACHE_SIZE = 1_000;
 
 @Injectable()
 export class ApiKeysService implements OnModuleInit {
   private readonly touched = new Map<string, number>();
+  /** Rows by key hash: a server calling with its key costs no query per request. */
+  private readonly rows = new ExpiringCache<string, ApiKeyRow>(KEY_CACHE_MS, KEY_CACHE_SIZE);
 
   constructor(
     private readonly repo: ApiKeysRepository,
@@ -27,6 +33,8 @@ export class ApiKeysService implements OnModuleInit {
 
   onModuleInit(): void {
     this.resolvers.setApiKey((key) => this.principalFor(key));
+    // Keys are cached by hash, not id; revocations are rare enough to start over.
+    this.events.subscribe('apiKey.revoked', () => this.rows.clear());
   }
 
   async create(req: CreateApiKeyRequest): Promise<CreatedApiKey> {
@@ -46,13 +54,16 @@ export class ApiKeysService implements OnModuleInit {
 
   async revoke(id: string): Promise<void> {
     if (!(await this.repo.delete(id))) throw Errors.notFound('API key');
-    // HTTP looks keys up per request; live sockets hold the principal and must be told.
+    // This node refuses the key from its next request on; other nodes (their cached rows, and live
+    // sockets, which hold the principal) once the event reaches them.
+    this.rows.clear();
     await this.events.publish('apiKey.revoked', { id });
   }
 
   private async principalFor(key: string): Promise<Principal | null> {
     if (!key.startsWith(KEY_PREFIX) || key.length > 200) return null;
-    const row = await this.repo.findByHash(sha256Hex(key));
+    const hash = sha256Hex(key);
+    const row = await this.rows.through(hash, async () => (await this.repo.findByHash(hash)) ?? undefined);
     if (!row || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return null;
     const last = this.touched.get(row.id) ?? 0;
     if (Date.now() - last > TOUCH_EVERY_MS) {
