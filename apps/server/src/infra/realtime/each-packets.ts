@@ -1,60 +1,96 @@
 import type { RoomEmit } from './realtime-adapter.port.js';
 
-/** One room's packet of an `emitEach`: its payload, and the keys of it that hold a shared value's index. */
-type EachItem = [room: string, payload: unknown, refs?: string[]];
+/**
+ * One room's packet of an `emitEach`: a plain object's values in the order of its shape's keys (an
+ * object value as its index in `shared`), or, for any other payload, the payload as it is.
+ */
+type EachItem = [room: string, values: unknown[], shape: number] | [room: string, payload: unknown];
+
+/** The keys of packed payloads, and the positions of the values that are indexes into `shared`. */
+interface Shape {
+  keys: string[];
+  refs: number[];
+}
 
 /**
  * The packets of one `emitEach` as stored in a stream entry. A change fanned out to a thousand
- * sockets is a thousand small payloads around one record: object values the payloads hold are kept
- * once in `shared` (the same object twice is one entry), and each payload holds its index instead.
+ * sockets is a thousand small payloads around one record, all with the same keys: object values are
+ * kept once in `shared` (the same object twice is one entry) and the keys once per shape, so each
+ * item holds only its room and its own values.
  */
 export interface EachData {
   event: string;
   shared: unknown[];
+  shapes: Shape[];
   items: EachItem[];
 }
+
+/** Shapes one entry may hold; a payload of yet another shape is stored as it is. */
+const MAX_SHAPES = 16;
 
 export function packEach(event: string, emits: readonly RoomEmit[]): EachData {
   const indexOf = new Map<object, number>();
   const shared: unknown[] = [];
+  const shapes: Shape[] = [];
   const items = emits.map(({ room, payload }): EachItem => {
     if (!isPlainObject(payload)) return [room, payload];
-    let packed: Record<string, unknown> | undefined;
-    let refs: string[] | undefined;
-    for (const key of Object.keys(payload)) {
-      const value = payload[key];
-      if (value === null || typeof value !== 'object') continue;
-      let index = indexOf.get(value);
-      if (index === undefined) {
-        index = shared.push(value) - 1;
-        indexOf.set(value, index);
+    const keys = Object.keys(payload);
+    const values = new Array<unknown>(keys.length);
+    const refs: number[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const value = payload[keys[i]!];
+      if (value !== null && typeof value === 'object') {
+        let index = indexOf.get(value);
+        if (index === undefined) {
+          index = shared.push(value) - 1;
+          indexOf.set(value, index);
+        }
+        values[i] = index;
+        refs.push(i);
+      } else if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+        values[i] = value;
+      } else {
+        // undefined, a function, a bigint or a symbol: JSON has no value for it, a custom parser might.
+        return [room, payload];
       }
-      packed ??= { ...payload };
-      packed[key] = index;
-      (refs ??= []).push(key);
     }
-    return refs ? [room, packed, refs] : [room, payload];
+    const shape = shapeOf(shapes, keys, refs);
+    return shape < 0 ? [room, payload] : [room, values, shape];
   });
-  return { event, shared, items };
+  return { event, shared, shapes, items };
+}
+
+/** The index of the shape with these keys and refs, added if new; -1 when the entry holds too many. */
+function shapeOf(shapes: Shape[], keys: string[], refs: number[]): number {
+  // An entry's payloads nearly always share one shape: a linear search over a few is the fast path.
+  const found = shapes.findIndex((s) => sameItems(s.keys, keys) && sameItems(s.refs, refs));
+  if (found >= 0 || shapes.length >= MAX_SHAPES) return found;
+  return shapes.push({ keys, refs }) - 1;
 }
 
 /** The payload as it was given to `packEach` (keys in their order). */
-export function unpackItem(data: EachData, [, payload, refs]: EachItem): unknown {
-  if (!refs) return payload;
-  const out = { ...(payload as Record<string, unknown>) };
-  for (const key of refs) out[key] = data.shared[out[key] as number];
+export function unpackItem(data: EachData, item: EachItem): unknown {
+  if (item.length === 2) return item[1];
+  const [, values, shape] = item;
+  const { keys, refs } = data.shapes[shape]!;
+  const out: Record<string, unknown> = {};
+  keys.forEach((key, i) => (out[key] = refs.includes(i) ? data.shared[values[i] as number] : values[i]));
   return out;
 }
 
 /**
  * Socket.IO's text encoding of each packet of an `EachData` (`2` + namespace + the JSON of
  * `[event, payload, offset]`, as the default parser writes an event), with each shared value
- * serialized once for all the packets that hold it instead of once per socket. Only for data
- * without binary parts, which the default parser would send as attachments.
+ * serialized once for all the packets that hold it, and each shape's keys once for all its payloads.
+ * Only for data without binary parts, which the default parser would send as attachments.
  */
 export class EachPacketText {
   private readonly head: string;
   private readonly sharedJson: Array<string | undefined>;
+  /** Per shape, what precedes each value: `{"key":` or `,"key":`. */
+  private readonly keyParts: string[][];
+  /** Per shape, whether each value is an index into `shared`. */
+  private readonly isRef: boolean[][];
 
   constructor(
     private readonly data: EachData,
@@ -62,23 +98,22 @@ export class EachPacketText {
   ) {
     this.head = `2${nsp === '/' ? '' : `${nsp},`}[${JSON.stringify(data.event)},`;
     this.sharedJson = new Array(data.shared.length);
+    this.keyParts = data.shapes.map(({ keys }) => keys.map((key, i) => `${i === 0 ? '{' : ','}${JSON.stringify(key)}:`));
+    this.isRef = data.shapes.map(({ keys, refs }) => keys.map((_, i) => refs.includes(i)));
   }
 
   of(index: number, offset: string): string {
-    const [, payload, refs] = this.data.items[index]!;
+    const item = this.data.items[index]!;
     const tail = offset ? `,${JSON.stringify(offset)}]` : ']';
-    return this.head + (refs ? this.objectJson(payload as Record<string, unknown>, refs) : JSON.stringify(payload)) + tail;
-  }
-
-  /** JSON.stringify of the unpacked payload, built key by key (a packed payload's other values are not objects). */
-  private objectJson(payload: Record<string, unknown>, refs: string[]): string {
-    let out = '';
-    for (const key in payload) {
-      const json = refs.includes(key) ? this.shared(payload[key] as number) : valueJson(payload[key]);
-      // JSON.stringify leaves out keys whose value has no JSON (undefined, functions).
-      if (json !== undefined) out += `${out ? ',' : ''}${keyJson(key)}${json}`;
-    }
-    return `{${out}}`;
+    // JSON.stringify gives undefined for a payload it has no value for; in an array that is null.
+    if (item.length === 2) return this.head + (JSON.stringify(item[1]) ?? 'null') + tail;
+    const [, values, shape] = item;
+    if (values.length === 0) return `${this.head}{}${tail}`;
+    const parts = this.keyParts[shape]!;
+    const isRef = this.isRef[shape]!;
+    let out = this.head;
+    for (let i = 0; i < values.length; i++) out += parts[i]! + (isRef[i] ? this.shared(values[i] as number) : valueJson(values[i]));
+    return `${out}}${tail}`;
   }
 
   private shared(index: number): string {
@@ -86,19 +121,8 @@ export class EachPacketText {
   }
 }
 
-/** `"key":`, kept: the payloads of a fan-out all have the same few keys. */
-const keyJsonCache = new Map<string, string>();
-function keyJson(key: string): string {
-  let json = keyJsonCache.get(key);
-  if (json === undefined) {
-    json = `${JSON.stringify(key)}:`;
-    if (keyJsonCache.size < 1000) keyJsonCache.set(key, json);
-  }
-  return json;
-}
-
-/** JSON.stringify of one value, without the call for the common kinds. */
-function valueJson(value: unknown): string | undefined {
+/** JSON.stringify of a packed value (null, a string, a number or a boolean), without the call for the common kinds. */
+function valueJson(value: unknown): string {
   switch (typeof value) {
     case 'number':
       return Number.isFinite(value) ? String(value) : 'null';
@@ -120,10 +144,14 @@ export function hasBinary(value: unknown): boolean {
 
 /**
  * `hasBinary(data)` without walking every packet: a packed payload's values other than its refs
- * are not objects, so only the shared values and the payloads packed as they were need a look.
+ * are not objects, so only the shared values and the payloads stored as they were need a look.
  */
 export function eachHasBinary(data: EachData): boolean {
-  return data.shared.some(hasBinary) || data.items.some(([, payload, refs]) => !refs && hasBinary(payload));
+  return data.shared.some(hasBinary) || data.items.some((item) => item.length === 2 && hasBinary(item[1]));
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -17,8 +17,9 @@ import type { RoomEmit } from './realtime-adapter.port.js';
 /**
  * A stream entry holding one event packet per room (`emitEach`): a change fanned out to a thousand
  * sockets is one XADD and one entry to read back, not a thousand. Not one of Socket.IO's own types.
+ * 101: `EachData` with shapes (100 held each payload's keys); a node reads only its own version's.
  */
-const EACH = 100;
+const EACH = 101;
 /** Socket.IO's EVENT packet type. */
 const EVENT = 2;
 
