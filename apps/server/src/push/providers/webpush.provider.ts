@@ -1,4 +1,5 @@
 import webpush from 'web-push';
+import { ExpiringCache } from '../../common/expiring-cache.js';
 import { errorMessage, isRetryableStatus, parseRetryAfter, type PushContent, type PushDestination, type PushProvider, type SendOutcome } from './push-provider.js';
 
 export interface VapidDetails {
@@ -60,24 +61,23 @@ export class WebPushProvider implements PushProvider {
  * each time), which was a third of a message's CPU when every message signed its own.
  */
 export class VapidAuthorizations {
-  private readonly byAudience = new Map<string, { header: string; expiresAt: number }>();
+  /** Headers by audience, used until their JWT has less than VAPID_RENEW_BEFORE_S left. */
+  private readonly byAudience: ExpiringCache<string, string>;
 
   constructor(
     private readonly vapid: VapidDetails,
     private readonly nowSeconds = () => Math.floor(Date.now() / 1000),
-  ) {}
+  ) {
+    this.byAudience = new ExpiringCache((VAPID_LIFETIME_S - VAPID_RENEW_BEFORE_S) * 1000, VAPID_MAX_AUDIENCES, () => this.nowSeconds() * 1000);
+  }
 
   for(endpoint: string): string {
     const audience = new URL(endpoint).origin;
-    const now = this.nowSeconds();
     const kept = this.byAudience.get(audience);
-    if (kept && kept.expiresAt - now > VAPID_RENEW_BEFORE_S) return kept.header;
-    const expiresAt = now + VAPID_LIFETIME_S;
+    if (kept !== undefined) return kept;
     const { subject, publicKey, privateKey } = this.vapid;
-    const header = webpush.getVapidHeaders(audience, subject, publicKey, privateKey, 'aes128gcm', expiresAt).Authorization;
-    this.byAudience.delete(audience);
-    if (this.byAudience.size >= VAPID_MAX_AUDIENCES) this.byAudience.delete(this.byAudience.keys().next().value!);
-    this.byAudience.set(audience, { header, expiresAt });
+    const header = webpush.getVapidHeaders(audience, subject, publicKey, privateKey, 'aes128gcm', this.nowSeconds() + VAPID_LIFETIME_S).Authorization;
+    this.byAudience.set(audience, header);
     return header;
   }
 }
