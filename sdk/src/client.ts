@@ -1,7 +1,7 @@
 import type { AuthSession, BaseRecord } from '@basalt/contracts';
 import { AuthClient } from './auth/auth-client';
 import { noLock, storageLock, webLock, type RefreshLock } from './auth/refresh-lock';
-import { SessionManager } from './auth/session';
+import { expiring, SessionManager } from './auth/session';
 import { memoryStorage, type AuthStorage } from './auth/storage';
 import { BasaltError } from './errors';
 import { filter } from './filter';
@@ -107,7 +107,12 @@ export function createClient<Schema extends SchemaShape = AnySchema>(url: string
     if (refreshTimer) clearTimeout(refreshTimer);
     const s = sessions.session;
     if (!realtime || !s) return;
-    refreshTimer = setTimeout(() => void sessions.accessToken().catch(() => undefined), Math.max(0, s.refreshAt - Date.now()));
+    refreshTimer = setTimeout(() => {
+      // Node may run a timer before Date.now() reaches its time (its loop clock lags the wall clock
+      // while a turn runs long): the session is not due then, and asking for a token would not renew it.
+      if (!expiring(s)) scheduleRefresh();
+      else void sessions.accessToken().catch(() => undefined);
+    }, Math.max(0, s.refreshAt - Date.now()));
     (refreshTimer as { unref?: () => void }).unref?.();
   };
   const getRealtime = (): Realtime => {

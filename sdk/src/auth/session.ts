@@ -147,6 +147,7 @@ function toStored(session: AuthSession): Omit<StoredSession, 'user'> {
   return { accessToken: session.accessToken, refreshToken: session.refreshToken, expiresAt: now + lifeMs, refreshAt: now + lifeMs - Math.min(REFRESH_MARGIN_MS, lifeMs / 4) };
 }
 
-function expiring(s: StoredSession): boolean {
+/** Whether a session is due for a refresh (or already expired). */
+export function expiring(s: StoredSession): boolean {
   return Date.now() >= Math.min(s.refreshAt, s.expiresAt);
 }
