@@ -87,7 +87,7 @@ export function unpackItem(data: EachData, item: EachItem): unknown {
 export class EachPacketText {
   private readonly head: string;
   private readonly sharedJson: Array<string | undefined>;
-  /** Per shape, what precedes each value: `{"key":` or `,"key":`. */
+  /** Per shape, what precedes each value: `"key":`, then `,"key":` for the ones after the first. */
   private readonly keyParts: string[][];
   /** Per shape, whether each value is an index into `shared`. */
   private readonly isRef: boolean[][];
@@ -98,7 +98,7 @@ export class EachPacketText {
   ) {
     this.head = `2${nsp === '/' ? '' : `${nsp},`}[${JSON.stringify(data.event)},`;
     this.sharedJson = new Array(data.shared.length);
-    this.keyParts = data.shapes.map(({ keys }) => keys.map((key, i) => `${i === 0 ? '{' : ','}${JSON.stringify(key)}:`));
+    this.keyParts = data.shapes.map(({ keys }) => keys.map((key, i) => `${i === 0 ? '' : ','}${JSON.stringify(key)}:`));
     this.isRef = data.shapes.map(({ keys, refs }) => keys.map((_, i) => refs.includes(i)));
   }
 
@@ -108,10 +108,9 @@ export class EachPacketText {
     // JSON.stringify gives undefined for a payload it has no value for; in an array that is null.
     if (item.length === 2) return this.head + (JSON.stringify(item[1]) ?? 'null') + tail;
     const [, values, shape] = item;
-    if (values.length === 0) return `${this.head}{}${tail}`;
     const parts = this.keyParts[shape]!;
     const isRef = this.isRef[shape]!;
-    let out = this.head;
+    let out = `${this.head}{`;
     for (let i = 0; i < values.length; i++) out += parts[i]! + (isRef[i] ? this.shared(values[i] as number) : valueJson(values[i]));
     return `${out}}${tail}`;
   }
